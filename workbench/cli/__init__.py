@@ -1,0 +1,55 @@
+"""The `workbench` command: a thin click front-end over workbench.service.
+
+Each subcommand lives in a module of its own; this module owns the group and turns
+the library's WorkbenchError into a one-line message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from workbench.errors import WorkbenchError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as err:
+            click.secho(f"error: {err}", fg="red", err=True)
+            sys.exit(1)
+
+
+class _StderrFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="workbench")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+def cli(quiet: bool) -> None:
+    """Translate German news with MarianMT, review it, keep references and score it."""
+    logger = logging.getLogger("workbench")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_StderrFormatter())
+        logger.addHandler(handler)
+    logger.setLevel(logging.ERROR if quiet else logging.INFO)
+
+
+def _register() -> None:
+    from workbench.cli import commands
+
+    for command in commands.ALL:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli()

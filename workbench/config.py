@@ -1,0 +1,81 @@
+"""Settings, resolved when asked for (never at import time).
+
+Environment variables:
+  WORKBENCH_MODEL   hub id or local directory of the Marian model (default Helsinki-NLP/opus-mt-de-en)
+  WORKBENCH_DB      path of the SQLite database (default: $XDG_DATA_HOME/workbench/workbench.db,
+                    i.e. ~/.local/share/workbench/workbench.db)
+  WORKBENCH_MODELS  folder for downloaded and converted models (default: models/ of this checkout,
+                    or ./models when installed elsewhere)
+  WORKBENCH_DEVICE  cpu, cuda or auto (default auto)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-de-en"
+
+
+def project_root() -> Path | None:
+    """The source checkout this package runs from, if it is one (has pyproject.toml beside it)."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def models_dir() -> Path:
+    if env := os.environ.get("WORKBENCH_MODELS"):
+        return Path(env).expanduser()
+    root = project_root()
+    return (root / "models") if root else Path.cwd() / "models"
+
+
+def local_copy_dir(model_id: str) -> Path:
+    """Where `workbench model download` keeps a hub model: models/<org>--<name>."""
+    return models_dir() / model_id.replace("/", "--")
+
+
+def model_name(explicit: str | None = None) -> str:
+    """The model to use: --model, else WORKBENCH_MODEL, else the default.
+
+    A hub id with a downloaded copy under models/ resolves to that copy, so a model
+    downloaded once works offline from then on.
+    """
+    name = explicit or os.environ.get("WORKBENCH_MODEL") or DEFAULT_MODEL
+    if not Path(name).expanduser().exists():
+        local = local_copy_dir(name)
+        if (local / "config.json").is_file():
+            return str(local)
+    return name
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if env := os.environ.get("WORKBENCH_DB"):
+        return Path(env).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "workbench" / "workbench.db"
+
+
+def device(explicit: str | None = None) -> str:
+    """cpu or cuda; 'auto' picks cuda when torch sees a GPU."""
+    choice = (explicit or os.environ.get("WORKBENCH_DEVICE") or "auto").lower()
+    if choice != "auto":
+        return choice
+    try:
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    except (ImportError, RuntimeError):
+        return "cpu"
+
+
+def seeds_dir() -> Path:
+    root = project_root()
+    return (root / "seeds") if root else Path.cwd() / "seeds"
+
+
+def corpus_dir() -> Path:
+    root = project_root()
+    return (root / "corpus") if root else Path.cwd() / "corpus"

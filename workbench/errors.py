@@ -1,0 +1,43 @@
+"""One exception hierarchy for everything a user can get wrong.
+
+Every message names the bad input, what is wrong with it and what to do next; the
+CLI and the app print the message as it is, never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class: a problem the user can fix. ``str(err)`` is the whole message."""
+
+
+class InputError(WorkbenchError):
+    """An input file or text that cannot be used (missing, binary, empty, too large...)."""
+
+
+class ModelLoadError(WorkbenchError):
+    """A translation model that cannot be loaded."""
+
+
+class TranslationError(WorkbenchError):
+    """Decoding failed for a reason the user can act on (e.g. bad decoding options)."""
+
+
+class ScoringError(WorkbenchError):
+    """Hypotheses and references that cannot be scored together."""
+
+
+class StoreError(WorkbenchError):
+    """The workbench database cannot be opened or used."""
+
+
+class NotFoundError(StoreError):
+    """A document, segment, flag or glossary entry that does not exist."""
+
+
+class ConflictError(StoreError):
+    """A save based on a stale version: someone else changed the row first."""
+
+
+class GlossaryError(WorkbenchError):
+    """A glossary file or entry that cannot be used."""

@@ -1,0 +1,76 @@
+"""Glossary entries and applying them to text, pure (no I/O).
+
+A glossary maps a known-wrong form ("Scholes") to the correct one ("Scholz"). Matching
+is whole-word and case-insensitive, keeps possessives ("Scholes'" -> "Scholz'",
+"Millie's" -> "Milley's") and follows the case of the match where it is all caps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+KINDS = ("name", "term")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    wrong: str
+    right: str
+    kind: str = "name"
+    note: str = ""
+    added_by: str = ""
+    document_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Replacement:
+    start: int
+    end: int
+    wrong: str
+    right: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"from": self.wrong, "to": self.right}
+
+
+def _pattern(entries: Sequence[GlossaryEntry]) -> re.Pattern[str] | None:
+    forms = sorted({e.wrong for e in entries if e.wrong.strip()}, key=len, reverse=True)
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(f) for f in forms)
+    # \w-boundaries so "Milli" does not match inside "Millionen"; possessive 's / ' left outside.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def find(text: str, entries: Sequence[GlossaryEntry]) -> list[tuple[int, int, GlossaryEntry]]:
+    """Spans of known-wrong forms in text, with the entry each one matched."""
+    pattern = _pattern(entries)
+    if pattern is None:
+        return []
+    by_form = {e.wrong.casefold(): e for e in entries}
+    return [(m.start(), m.end(), by_form[m.group(0).casefold()]) for m in pattern.finditer(text)]
+
+
+def _match_case(found: str, right: str) -> str:
+    return right.upper() if found.isupper() and len(found) > 1 else right
+
+
+def apply(text: str, entries: Iterable[GlossaryEntry]) -> tuple[str, list[Replacement]]:
+    """Replace every known-wrong form; returns the new text and what was replaced."""
+    entries = list(entries)
+    out: list[str] = []
+    done: list[Replacement] = []
+    pos = 0
+    for start, end, entry in find(text, entries):
+        found = text[start:end]
+        right = _match_case(found, entry.right)
+        if found == right:
+            continue
+        out.append(text[pos:start])
+        out.append(right)
+        done.append(Replacement(start, end, found, right))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), done
