@@ -1,0 +1,236 @@
+"""Reading the user's text files safely and writing output files atomically.
+
+Every way an input can be unusable (missing, a directory, unreadable, empty, too large,
+binary) becomes an InputError that names the file, the problem and the fix. Text that is not
+UTF-8 but reads as Windows-1252/Latin-1 (common for older German files) is decoded with a
+warning rather than refused, so umlauts come out right.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import InputError
+
+MAX_BYTES = 5 * 1024 * 1024
+
+# Signatures of binary formats people mistake for text files, so the message can say what it is.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt or .epub file is one too)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc)"),
+    (b"\x7fELF", "an executable program"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+# C0 controls other than \t \n \v \f \r, and DEL: rare in text, common in binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MAX_CONTROL_SHARE = 0.05
+# Latin-1 German has a few non-ASCII letters among many ASCII ones; Cyrillic or Greek text
+# read as Windows-1252 is almost all non-ASCII letters. Above this share, refuse instead of guessing.
+_MAX_NON_ASCII_LETTER_SHARE = 0.3
+_FIX_SAVE_AS_UTF8 = "Save it as UTF-8 plain text (.txt) and try again."
+
+
+@dataclass(frozen=True)
+class TextFile:
+    name: str  # the path as the user gave it, or "<stdin>"
+    text: str  # decoded, BOM stripped, CRLF/CR normalised to \n
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252"
+    warnings: tuple[str, ...] = ()
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        f"{name} is {_size(size)}, larger than the {_size(max_bytes)} limit. "
+        "Split it into smaller files (e.g. one article per file) and translate those."
+    )
+
+
+def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> TextFile:
+    """Read and decode a user's text file, or raise InputError saying what is wrong and what to do."""
+    name = os.fspath(path)
+    file = Path(path)
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        raise InputError(f"{name} does not exist. Check the path and the file name.") from None
+    except OSError as err:
+        raise InputError(f"{name} cannot be read: {err.strerror}. Check the path.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{name} is a directory, not a text file. Give the text files inside it instead.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{name} is not a regular file. Give a plain-text file.")
+    if info.st_size > max_bytes:
+        raise _too_large(name, info.st_size, max_bytes)
+    try:
+        with file.open("rb") as handle:
+            # One byte over the limit is enough to tell that a file grew past it since stat().
+            data = handle.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError(
+            f"{name} cannot be read: permission denied. Check its permissions (e.g. chmod u+r {name})."
+        ) from None
+    except OSError as err:
+        raise InputError(f"{name} cannot be read: {err.strerror}.") from None
+    return decode(data, name, max_bytes=max_bytes)
+
+
+def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> TextFile:
+    """Decode bytes from a file, stdin or an upload; raise InputError for anything that is not text."""
+    if len(data) > max_bytes:
+        raise _too_large(name, len(data), max_bytes)
+    if not data:
+        raise InputError(f"{name} is empty: there is nothing to translate. Give a file with German text.")
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(
+                f"{name} looks like {kind}, not a text file. "
+                "Copy the article text into a UTF-8 plain-text file (.txt) and give that instead."
+            )
+    text, encoding, warnings = _decode_text(data, name)
+    _refuse_binary(text, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(
+            f"{name} contains only whitespace: there is nothing to translate. Give a file with German text."
+        )
+    return TextFile(name, text, encoding, tuple(warnings))
+
+
+def _decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", name), "utf-8-sig", []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", name), "utf-16", []
+    if b"\x00" in data:
+        raise InputError(_nul_message(data, name))
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name} is neither UTF-8 nor Windows-1252/Latin-1 text (it may be binary). {_FIX_SAVE_AS_UTF8}"
+        ) from None
+    letters = [ch for ch in text if ch.isalpha()]
+    non_ascii = sum(1 for ch in letters if not ch.isascii())
+    if letters and non_ascii / len(letters) > _MAX_NON_ASCII_LETTER_SHARE:
+        raise InputError(
+            f"{name} is not UTF-8 and does not look like Windows-1252/Latin-1 German text either "
+            f"(unknown encoding). {_FIX_SAVE_AS_UTF8}"
+        )
+    warning = (
+        f"{name} is not UTF-8; decoded as Windows-1252 (Latin-1). "
+        "Check that umlauts look right, or save the file as UTF-8."
+    )
+    return text, "cp1252", [warning]
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} "
+            f"(bad byte at position {err.start}). {_FIX_SAVE_AS_UTF8}"
+        ) from None
+
+
+def _nul_message(data: bytes, name: str) -> str:
+    # UTF-16 without a byte-order mark has a NUL in every other byte of ASCII text.
+    sample = data[:4096]
+    if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+        return f"{name} looks like UTF-16 text without a byte-order mark. {_FIX_SAVE_AS_UTF8}"
+    return (
+        f"{name} contains NUL bytes, so it is a binary file, not text. "
+        "Give a plain-text file (.txt) with the article text."
+    )
+
+
+def _refuse_binary(text: str, name: str) -> None:
+    controls = len(_CONTROL.findall(text))
+    if controls and (controls / len(text) > _MAX_CONTROL_SHARE or "\x00" in text):
+        raise InputError(
+            f"{name} is mostly control characters, so it is a binary file, not text. "
+            "Give a plain-text file (.txt) with the article text."
+        )
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write data (str as UTF-8) so that path holds either the old content or all of the new.
+
+    The temp file sits in the same directory (os.replace is atomic only within one file
+    system) and is removed if anything fails, Ctrl-C included. Missing parent directories
+    are created.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    directory = target.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temp, fd = _create_temp(target)
+    except OSError as err:
+        raise InputError(
+            f"cannot write {os.fspath(path)}: {err.strerror}. Choose an output directory you can write to."
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException as err:
+        temp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise InputError(
+                f"cannot write {os.fspath(path)}: {err.strerror}. "
+                "Check free disk space and permissions, or choose another output directory."
+            ) from err
+        raise
+    _fsync_directory(directory)
+
+
+def _create_temp(target: Path) -> tuple[Path, int]:
+    # os.open with mode 0o666 lets the umask decide permissions, as for any new file
+    # (mkstemp would leave the output readable only by its owner).
+    while True:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable on POSIX; some platforms cannot open a directory.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
