@@ -1,0 +1,327 @@
+"""Corpus metrics (BLEU, chrF, TER via sacrebleu's object API) and name accuracy.
+
+Every corpus score keeps the sacrebleu signature that says exactly how it was computed.
+Name accuracy asks a narrower question than BLEU: of the known names in the references,
+how many did the hypothesis spell exactly right? Pure: callers read the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ScoringError
+from workbench.glossary import GlossaryEntry
+
+METRICS = ("bleu", "chrf", "ter")
+NAMES_CSV_HEADER = ("canonical", "german", "variants", "kind", "role", "country")
+
+
+@dataclass(frozen=True)
+class Score:
+    metric: str
+    score: float
+    signature: str
+    ci_low: float | None = None
+    ci_high: float | None = None
+    mean: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"score": self.score, "signature": self.signature}
+        if self.ci_low is not None:
+            out["ci_low"] = self.ci_low
+            out["ci_high"] = self.ci_high
+        return out
+
+
+def _metric(name: str, *, sentence_level: bool = False) -> Any:
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    if name == "bleu":
+        # Plain corpus BLEU is sacrebleu's default; per sentence, n-gram orders that cannot
+        # match in a short line would zero the whole score, hence effective order.
+        return BLEU(effective_order=sentence_level)
+    if name == "chrf":
+        return CHRF()
+    if name == "ter":
+        return TER()
+    raise ScoringError(f"unknown metric {name!r}; choose from {', '.join(METRICS)}")
+
+
+def _check_refs(refs: Sequence[Sequence[str]]) -> None:
+    # A bare list of strings would be read by sacrebleu as streams of characters.
+    if any(isinstance(stream, str) for stream in refs):
+        raise TypeError("refs is a list of reference streams, one list of lines per reference: pass [refs]")
+
+
+def check_aligned(
+    hyps: Sequence[str],
+    refs: Sequence[Sequence[str]],
+    hyp_name: str = "hypothesis",
+    ref_names: Sequence[str] | None = None,
+) -> None:
+    """Raise ScoringError unless there is something to score and every reference has as many lines."""
+    _check_refs(refs)
+    if not hyps:
+        raise ScoringError(f"{hyp_name} has no lines: nothing to score; give one segment per line")
+    if not refs:
+        raise ScoringError("no reference given: pass at least one reference file (--ref FILE)")
+    names = list(ref_names) if ref_names else [f"reference {i + 1}" for i in range(len(refs))]
+    for ref_name, stream in zip(names, refs, strict=True):
+        if len(stream) != len(hyps):
+            raise ScoringError(
+                f"{hyp_name} has {len(hyps)} lines but {ref_name} has {len(stream)}; hypotheses and "
+                "references must be line-aligned (one segment per line, same order)"
+            )
+
+
+def score_corpus(
+    hyps: Sequence[str],
+    refs: Sequence[Sequence[str]],
+    metrics: Sequence[str] = METRICS,
+    confidence: bool = False,
+    n_bootstrap: int = 1000,
+    hyp_name: str = "hypothesis",
+    ref_names: Sequence[str] | None = None,
+) -> dict[str, Score]:
+    """Corpus scores keyed by metric name, in the order asked for.
+
+    refs holds one list of lines per reference (sacrebleu's layout). With confidence,
+    sacrebleu's own bootstrap resampling gives the 95% interval (mean ± half-width, as
+    sacrebleu reports it) and the signature records the number of resamples and the seed.
+    hyp_name and ref_names only label error messages.
+    """
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise ScoringError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
+    if not metrics:
+        raise ScoringError(f"no metric asked for; choose from {', '.join(METRICS)}")
+    check_aligned(hyps, refs, hyp_name, ref_names)
+    results: dict[str, Score] = {}
+    for name in metrics:
+        metric = _metric(name)
+        result = metric.corpus_score(
+            list(hyps), [list(r) for r in refs], n_bootstrap=n_bootstrap if confidence else 1
+        )
+        signature = metric.get_signature().format()
+        if confidence:
+            # sacrebleu keeps its bootstrap estimate on the score object and offers no public
+            # getter; these are the same numbers its own "μ = … ± …" output prints.
+            mean, half = float(result._mean), float(result._ci)
+            results[name] = Score(result.name, float(result.score), signature, mean - half, mean + half, mean)
+        else:
+            results[name] = Score(result.name, float(result.score), signature)
+    return results
+
+
+def sentence_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]], metric: str = "chrf") -> list[float]:
+    """One score per line (for "worst sentences first"), against every reference stream."""
+    check_aligned(hyps, refs)
+    scorer = _metric(metric, sentence_level=True)
+    return [float(scorer.sentence_score(hyp, [r[i] for r in refs]).score) for i, hyp in enumerate(hyps)]
+
+
+# --- name accuracy -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A name as it should be written, and forms of it known to be wrong.
+
+    short_forms are shorter mentions of the same name that also count (the surname of a
+    person: news writes "Mark Milley" once and "Milley" after that).
+    """
+
+    canonical: str
+    variants: tuple[str, ...] = ()
+    short_forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NameMiss:
+    line: int  # 1-based
+    expected: str
+    got: str | None  # the known wrong form (or other casing) the hypothesis had instead, if any
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "expected": self.expected, "got": self.got}
+
+
+@dataclass(frozen=True)
+class NameAccuracy:
+    correct: int
+    total: int
+    share: float | None  # None when the references mention no known name
+    ci_low: float | None
+    ci_high: float | None
+    misses: tuple[NameMiss, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "correct": self.correct,
+            "total": self.total,
+            "share": self.share,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "misses": [m.as_json() for m in self.misses],
+        }
+
+
+def _word_pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
+    ordered = sorted({f for f in forms if f.strip()}, key=len, reverse=True)
+    if not ordered:
+        return None
+    # Longest first so "Mark Milley" is one mention, not also "Milley"; \w-boundaries
+    # leave possessives ("Milley's", "Scholz'") outside the match.
+    alternatives = "|".join(re.escape(f) for f in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    expected: re.Pattern[str]
+    wrong: dict[str, re.Pattern[str]]  # expected form -> its known wrong forms, any case
+    full_short: tuple[tuple[str, str], ...]  # a full mention also serves its short form
+
+    def line_result(self, number: int, hyp: str, ref: str) -> tuple[int, int, list[NameMiss]]:
+        wanted = Counter(m.group(0) for m in self.expected.finditer(ref))
+        if not wanted:
+            return 0, 0, []
+        have = Counter(m.group(0) for m in self.expected.finditer(hyp))
+        correct = 0
+        missing: dict[str, int] = {}
+        for form, count in wanted.items():
+            hit = min(count, have[form])
+            have[form] -= hit
+            correct += hit
+            if count > hit:
+                missing[form] = count - hit
+        # "Milley" in the reference is rendered right by "Mark Milley" in the hypothesis.
+        for full, short in self.full_short:
+            spare = min(have[full], missing.get(short, 0))
+            if spare:
+                have[full] -= spare
+                missing[short] -= spare
+                correct += spare
+        misses: list[NameMiss] = []
+        for form, count in missing.items():
+            found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
+            got = [m.group(0) for m in found if m.group(0) != form]
+            misses.extend(NameMiss(number, form, got[i] if i < len(got) else None) for i in range(count))
+        return correct, sum(wanted.values()), misses
+
+
+def _matcher(names: Sequence[NameForm]) -> _Matcher | None:
+    wrong_forms: dict[str, set[str]] = {}
+    full_short: list[tuple[str, str]] = []
+    for name in names:
+        if not name.canonical.strip():
+            continue
+        # The expected form in other casing ("MILLEY", "milley") is also a wrong rendering.
+        wrong_forms.setdefault(name.canonical, set()).update({*name.variants, name.canonical})
+        short_variants = {v.split()[-1] for v in name.variants if v.strip()}
+        for short in name.short_forms:
+            wrong_forms.setdefault(short, set()).update({*name.variants, *short_variants, short})
+            full_short.append((name.canonical, short))
+    expected = _word_pattern(wrong_forms)
+    if expected is None:
+        return None
+    wrong = {
+        form: pattern for form, variants in wrong_forms.items() if (pattern := _word_pattern(variants, re.I))
+    }
+    return _Matcher(expected, wrong, tuple(full_short))
+
+
+def _bootstrap(per_line: list[tuple[int, int]], n_bootstrap: int, seed: int) -> tuple[float, float]:
+    import numpy as np
+
+    counts = np.array(per_line, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(counts), size=(n_bootstrap, len(counts)))
+    sums = counts[idx].sum(axis=1)
+    shares = sums[:, 0] / sums[:, 1]
+    low, high = np.percentile(shares, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def name_accuracy(
+    hyps: Sequence[str],
+    refs: Sequence[str],
+    names: Sequence[NameForm],
+    n_bootstrap: int = 1000,
+    seed: int = 12345,
+) -> NameAccuracy:
+    """Share of known-name mentions in the references that the hypothesis spells exactly.
+
+    Matching is whole-word and case-sensitive; possessives count. A mention is correct when
+    the hypothesis line has the same form (as often as the reference has it). The 95%
+    interval resamples lines with replacement (percentiles 2.5 and 97.5), seeded so a
+    rerun gives the same interval.
+    """
+    check_aligned(hyps, [refs], "hypothesis", ["reference"])
+    matcher = _matcher(names)
+    per_line: list[tuple[int, int]] = []
+    misses: list[NameMiss] = []
+    if matcher is not None:
+        for number, (hyp, ref) in enumerate(zip(hyps, refs, strict=True), start=1):
+            correct, total, line_misses = matcher.line_result(number, hyp, ref)
+            # Lines without a reference name add nothing to either count, so only lines
+            # with names take part in the resampling.
+            if total:
+                per_line.append((correct, total))
+                misses.extend(line_misses)
+    correct = sum(c for c, _ in per_line)
+    total = sum(t for _, t in per_line)
+    if not total:
+        return NameAccuracy(0, 0, None, None, None, ())
+    low, high = _bootstrap(per_line, n_bootstrap, seed)
+    return NameAccuracy(correct, total, correct / total, low, high, tuple(misses))
+
+
+def name_forms_from_glossary(entries: Iterable[GlossaryEntry]) -> list[NameForm]:
+    """Each correct name with its known wrong forms as variants (kind "name" only)."""
+    variants: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.kind == "name" and entry.right.strip():
+            variants.setdefault(entry.right, []).append(entry.wrong)
+    return [NameForm(right, tuple(dict.fromkeys(wrong))) for right, wrong in variants.items()]
+
+
+def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]:
+    """Name forms from the knowledge-base CSV (canonical,german,variants,kind,role,country).
+
+    variants are separated by "|"; the German spelling counts as a variant because MT
+    carries it into English (Schoigu for Shoigu). A person's surname counts as a short form.
+    """
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("canonical", "variants") if c not in (rows.fieldnames or [])]
+    if missing:
+        raise ScoringError(
+            f"{source}: missing column {missing[0]!r}; the header must be {','.join(NAMES_CSV_HEADER)}"
+        )
+    forms: list[NameForm] = []
+    for row in rows:
+        canonical = (row.get("canonical") or "").strip()
+        if not canonical:
+            continue
+        wrong = [v.strip() for v in (row.get("variants") or "").split("|")]
+        german = (row.get("german") or "").strip()
+        wrong = [v for v in dict.fromkeys([german, *wrong]) if v and v != canonical]
+        words = canonical.split()
+        person = (row.get("kind") or "person").strip().lower() == "person"
+        short = (words[-1],) if person and len(words) > 1 and len(words[-1]) > 2 else ()
+        forms.append(NameForm(canonical, tuple(wrong), short))
+    return forms
+
+
+def load_name_forms_csv(path: str | Path) -> list[NameForm]:
+    from workbench.textio import read_text
+
+    file = read_text(path)
+    return parse_name_forms_csv(file.text, file.name)
