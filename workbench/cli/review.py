@@ -1,0 +1,193 @@
+"""`workbench import | export | documents | glossary | app`: the review store from the shell."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from workbench import config, exchange, review
+from workbench.errors import InputError
+from workbench.glossary import KINDS, GlossaryEntry
+from workbench.store import Store
+
+_db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite database (default: WORKBENCH_DB, else ~/.local/share/workbench/workbench.db).",
+)
+
+
+def _open(db: str | None) -> Store:
+    return Store.open(config.db_path(db))
+
+
+@click.command("import")
+@click.argument("source", type=click.Path())
+@click.option("--mt", type=click.Path(), help="Machine translation, one line per line of SOURCE.")
+@click.option("--ref", type=click.Path(), help="Approved English references, one line per line of SOURCE.")
+@click.option("--title", default="", help="Document title (default: the file name).")
+@_db_option
+def import_command(source: str, mt: str | None, ref: str | None, title: str, db: str | None) -> None:
+    """Import a German article (segmented into sentences), or line-aligned files with --mt/--ref."""
+    with _open(db) as store:
+        result = review.import_files(
+            store, source, mt=mt, ref=ref, title=title, created_by=review.default_reviewer()
+        )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"document {result.document_id} ({result.title}): {result.n_segments} segments, "
+        f"{result.n_translations} translations, {result.n_references} approved references"
+    )
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(exchange.FORMATS), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@click.option("--document", type=int, default=None, help="Only this document (default: all).")
+@_db_option
+def export_command(fmt: str, output: str, document: int | None, db: str | None) -> None:
+    """Export approved references as TMX 1.4, JSONL or plain text (one reference per line)."""
+    with _open(db) as store:
+        count = review.export_references(store, output, fmt, document)
+    click.echo(f"wrote {count} approved references to {output}")
+
+
+@click.command("documents")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_db_option
+def documents_command(as_json: bool, db: str | None) -> None:
+    """List documents with counts of segments translated, flagged and approved."""
+    with _open(db) as store:
+        docs = store.documents()
+    if as_json:
+        click.echo(json.dumps([asdict(doc) for doc in docs], ensure_ascii=False, indent=2))
+        return
+    if not docs:
+        click.echo("no documents yet: import one with `workbench import FILE`")
+        return
+    click.echo(f"{'id':>4}  {'segments':>8}  {'translated':>10}  {'flagged':>7}  {'approved':>8}  title")
+    for doc in docs:
+        click.echo(
+            f"{doc.id:>4}  {doc.n_segments:>8}  {doc.n_translated:>10}  {doc.n_flagged:>7}  "
+            f"{doc.n_approved:>8}  {doc.title}"
+        )
+
+
+@click.group("glossary")
+def glossary_group() -> None:
+    """Known-wrong forms and their corrections, applied to every translation."""
+
+
+@glossary_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {wrong, right, kind, note}.")
+@_db_option
+def glossary_list(as_json: bool, db: str | None) -> None:
+    """List the glossary."""
+    with _open(db) as store:
+        entries = store.glossary_entries()
+    if as_json:
+        rows = [{"wrong": e.wrong, "right": e.right, "kind": e.kind, "note": e.note} for e in entries]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        click.echo(f"{e.wrong} -> {e.right} ({e.kind})" + (f"  {e.note}" if e.note else ""))
+
+
+@glossary_group.command("add")
+@click.argument("wrong")
+@click.argument("right")
+@click.option("--kind", type=click.Choice(KINDS), default="name", show_default=True)
+@click.option("--note", default="", help="Why, or where it was seen.")
+@click.option("--replace", is_flag=True, help="Replace an existing entry for WRONG.")
+@_db_option
+def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db: str | None) -> None:
+    """Add WRONG -> RIGHT."""
+    with _open(db) as store:
+        entry = review.add_to_glossary(
+            store, wrong, right, kind=kind, note=note, added_by=review.default_reviewer(), replace=replace
+        )
+    click.echo(f"{entry.wrong} -> {entry.right} ({entry.kind})")
+
+
+@glossary_group.command("remove")
+@click.argument("wrong")
+@_db_option
+def glossary_remove(wrong: str, db: str | None) -> None:
+    """Remove the entry for WRONG."""
+    with _open(db) as store:
+        store.remove_glossary_entry(wrong)
+    click.echo(f"removed {wrong}")
+
+
+@glossary_group.command("import")
+@click.argument("file", type=click.Path())
+@_db_option
+def glossary_import(file: str, db: str | None) -> None:
+    """Add (or update) the entries of a .csv or .tbx file."""
+    from workbench.glossary_io import read_glossary
+
+    added_by = review.default_reviewer()
+    entries = [
+        GlossaryEntry(e.wrong, e.right, e.kind, e.note, e.added_by or added_by, e.document_id)
+        for e in read_glossary(file)
+    ]
+    with _open(db) as store:
+        counts = store.import_glossary(entries)
+    click.echo(f"{file}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
+
+
+@glossary_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_db_option
+def glossary_export(file: str, db: str | None) -> None:
+    """Write the glossary to a .csv or .tbx file."""
+    from workbench.glossary_io import write_glossary
+
+    with _open(db) as store:
+        entries = store.glossary_entries()
+    write_glossary(file, entries)
+    click.echo(f"wrote {len(entries)} glossary entries to {file}")
+
+
+def streamlit_command(root: Path | None, port: int, address: str) -> list[str]:
+    """The command line that serves the review app of the checkout at ``root``."""
+    app = root / "streamlit_app.py" if root else None
+    if app is None or not app.is_file():
+        raise InputError(
+            f"the review app {app or 'streamlit_app.py'} is not there: `workbench app` runs from a source "
+            "checkout. Run it from a clone of the repository installed with `pip install -e .`."
+        )
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port),
+        "--server.address", address,
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
+@click.command("app")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option(
+    "--address", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 = all)."
+)
+@_db_option
+def app_command(port: int, address: str, db: str | None) -> None:
+    """Start the Streamlit review app."""
+    root = config.project_root()
+    command = streamlit_command(root, port, address)
+    env = {**os.environ, "WORKBENCH_DB": str(config.db_path(db))}
+    click.echo(f"review app on http://{address}:{port} (database {env['WORKBENCH_DB']}); Ctrl+C stops it")
+    # Become the streamlit process, so Ctrl+C and kill reach the server itself (no orphan);
+    # cwd = the checkout, so its .streamlit/config.toml applies.
+    os.chdir(root)
+    os.execve(command[0], command, env)
+
+
+COMMANDS = [import_command, export_command, documents_command, glossary_group, app_command]
