@@ -23,7 +23,17 @@ class _Group(click.Group):
             sys.exit(1)
 
 
-class _StderrFormatter(logging.Formatter):
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (click's test runner swaps it per invocation)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
     def format(self, record: logging.LogRecord) -> str:
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
@@ -34,10 +44,8 @@ class _StderrFormatter(logging.Formatter):
 def cli(quiet: bool) -> None:
     """Translate German news with MarianMT, review it, keep references and score it."""
     logger = logging.getLogger("workbench")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_StderrFormatter())
-        logger.addHandler(handler)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
     logger.setLevel(logging.ERROR if quiet else logging.INFO)
 
 

@@ -1,0 +1,173 @@
+"""`workbench translate` (files or stdin -> English text + JSONL) and `workbench model download`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from workbench import config, service
+from workbench.engine import BACKENDS, Backend, DecodeOptions, load_backend, models
+from workbench.errors import InputError, ModelLoadError, WorkbenchError
+from workbench.glossary import GlossaryEntry
+from workbench.segment import parse_article
+from workbench.store import Store
+from workbench.textio import TextFile, decode, read_text
+
+logger = logging.getLogger("workbench")
+
+_DEFAULTS = DecodeOptions()
+_BAR_MIN_SENTENCES = 10  # below this a run takes a moment: no bar
+
+
+@click.command("translate")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for STEM.en.txt and STEM.jsonl (needed unless the only INPUT is -).",
+)
+@click.option(
+    "--model", help=f"Hub id or model directory [default: WORKBENCH_MODEL or {config.DEFAULT_MODEL}]."
+)
+@click.option("--beams", type=click.IntRange(min=1), default=_DEFAULTS.beams, show_default=True)
+@click.option(
+    "--max-new-tokens", type=click.IntRange(min=1), default=_DEFAULTS.max_new_tokens, show_default=True
+)
+@click.option(
+    "--batch-tokens",
+    type=click.IntRange(min=1),
+    default=_DEFAULTS.batch_tokens,
+    show_default=True,
+    help="Token budget per batch (longest sentence x batch size).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
+@click.option("--no-glossary", is_flag=True, help="Do not apply the glossary's corrections.")
+@click.option("--backend", "backend_name", type=click.Choice(BACKENDS), default="auto", show_default=True)
+@click.option("--precision", help="float32 (default), float16 or bfloat16.")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), help="Database [default: WORKBENCH_DB]."
+)
+def translate(
+    inputs: tuple[str, ...],
+    outdir: Path | None,
+    model: str | None,
+    beams: int,
+    max_new_tokens: int,
+    batch_tokens: int,
+    no_cache: bool,
+    no_glossary: bool,
+    backend_name: str,
+    precision: str | None,
+    db: Path | None,
+) -> None:
+    """Translate German articles (one paragraph per line) into English.
+
+    Writes OUTDIR/STEM.en.txt (one English paragraph per German one) and OUTDIR/STEM.jsonl
+    (one record per sentence). INPUT `-` reads stdin and prints the English text.
+    Each input is handled on its own: a bad one is reported and the others still run.
+    """
+    if outdir is None and any(name != "-" for name in inputs):
+        raise click.UsageError("give -o OUTDIR for the outputs (only `-` writes to stdout).")
+    options = DecodeOptions(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=batch_tokens)
+    # Read every input before touching the model: a typo in a file name is reported at once,
+    # and a run whose inputs all fail needs no model at all.
+    stems: dict[str, str] = {}
+    readable: list[tuple[str, TextFile]] = []
+    failed = 0
+    for name in inputs:
+        try:
+            readable.append((name, _read_input(name, stems)))
+        except WorkbenchError as err:
+            click.secho(f"error: {err}", fg="red", err=True)
+            failed += 1
+    if readable:
+        backend = load_backend(model, backend=backend_name, precision=precision, lazy=True)
+        store = None if no_cache and no_glossary else Store.open(config.db_path(db))
+        try:
+            glossary = [] if no_glossary or store is None else store.glossary_entries()
+            cache = None if no_cache else store
+            for name, text_file in readable:
+                try:
+                    _translate_one(name, text_file, outdir, backend, options, cache, glossary)
+                except ModelLoadError:
+                    raise  # the same for every input: stop here
+                except WorkbenchError as err:
+                    click.secho(f"error: {err}", fg="red", err=True)
+                    failed += 1
+        finally:
+            if store is not None:
+                store.close()
+    if failed:
+        sys.exit(1)
+
+
+def _read_input(name: str, stems: dict[str, str]) -> TextFile:
+    if name == "-":
+        with click.open_file("-", "rb") as stdin:
+            text_file = decode(stdin.read(), "<stdin>")
+    else:
+        text_file = read_text(name)
+        stem = service.output_stem(name)
+        if stem in stems:
+            raise InputError(
+                f"{name} would overwrite the outputs of {stems[stem]} ({stem}.en.txt): rename one of them."
+            )
+        stems[stem] = name
+    for warning in text_file.warnings:
+        logger.warning(warning)
+    return text_file
+
+
+def _translate_one(
+    name: str,
+    text_file: TextFile,
+    outdir: Path | None,
+    backend: Backend,
+    options: DecodeOptions,
+    store: Store | None,
+    glossary: list[GlossaryEntry],
+) -> None:
+    stem = service.output_stem(name)
+    article = parse_article(text_file.text)
+    total = len(article.segments)
+    quiet = total < _BAR_MIN_SENTENCES or not sys.stderr.isatty() or not logger.isEnabledFor(logging.INFO)
+    with tqdm(
+        total=total, desc=text_file.name, unit="sentence", file=sys.stderr, disable=quiet, leave=False
+    ) as bar:
+        result = service.translate_article(
+            text_file, backend, options, store=store, glossary=glossary, progress=bar.update, article=article
+        )
+    if store is not None:
+        logger.info("%s: %d of %d sentences from cache", text_file.name, result.from_cache, total)
+    if name == "-":
+        click.echo(result.text, nl=False)
+        return
+    assert outdir is not None  # checked by the command
+    text_path, jsonl_path = service.write_outputs(result, outdir, stem)
+    logger.info("%s -> %s, %s", name, text_path, jsonl_path)
+
+
+@click.group("model")
+def model() -> None:
+    """Get translation models for offline use."""
+
+
+@model.command("download")
+@click.argument("model_id", default=config.DEFAULT_MODEL, metavar="[ID]")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to save it in [default: models/ORG--NAME].",
+)
+@click.option("--force", is_flag=True, help="Replace the folder if it is not empty.")
+def download(model_id: str, target: Path | None, force: bool) -> None:
+    """Download hub model ID (default Helsinki-NLP/opus-mt-de-en) into a local folder."""
+    path = models.download(model_id, target, force=force)
+    click.echo(f"saved {model_id} to {path}; translate with --model {path}")
