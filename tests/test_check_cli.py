@@ -1,0 +1,116 @@
+"""`workbench check` through the CLI: JSON and text output, the seed acceptance, input errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from workbench.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEED = str(ROOT / "seeds" / "000_60d05765a7a317a0.txt")
+GLOSSARY = str(ROOT / "corpus" / "glossary.csv")
+KEYS = {"line", "side", "start", "end", "text", "kind", "suggestion", "reason", "confidence"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["check", *args])
+
+
+def test_seed_json_flags_the_garbled_names_with_their_suggestions():
+    result = run("--src", SEED, "--json")
+
+    assert result.exit_code == 0, result.output
+    flags = json.loads(result.output)
+    assert all(set(f) == KEYS and f["side"] == "src" for f in flags)
+    assert {(f["text"], f["suggestion"]) for f in flags} == {
+        ("Milli", "Milley"),
+        ("Millie", "Milley"),
+        ("Gerasimo", "Gerasimov"),
+        ("Schoiku", "Shoigu"),
+        ("Scholes", "Scholz"),
+        ("Naphtali", "Naftali"),
+    }
+    lines = open(SEED, encoding="utf-8").read().split("\n")
+    for f in flags:
+        assert lines[f["line"] - 1][f["start"] : f["end"]] == f["text"]
+
+
+def test_seed_with_the_glossary_flags_no_correct_name():
+    result = run("--src", SEED, "--glossary", GLOSSARY, "--json")
+
+    assert result.exit_code == 0, result.output
+    flagged = {f["text"] for f in json.loads(result.output)}
+    for garbled in ("Milli", "Millie", "Schoiku", "Scholes", "Naphtali"):
+        assert garbled in flagged
+    assert any("Gerasimo" in text for text in flagged)
+    correct = ("Lloyd Austin", "Sergei Shoigu", "Joe Biden", "Sullivan", "Macron", "Putin", "NATO", "CNN")
+    assert not any(name in text for text in flagged for name in correct)
+
+
+def test_text_output_names_line_text_suggestion_and_reason(tmp_path):
+    src = tmp_path / "src.de.txt"
+    mt = tmp_path / "mt.en.txt"
+    src.write_text(
+        "Bundeskanzler Olaf Scholz reiste ab.\nDie Gespräche beginnen am 3. März.\n", encoding="utf-8"
+    )
+    mt.write_text("Chancellor Olaf Scholes left.\nThe talks start on March 13.\n", encoding="utf-8")
+
+    result = run("--src", str(src), "--mt", str(mt))
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith('   1 mt  "Scholes" -> Scholz  (near-miss: ')
+    assert lines[1].startswith('   2 mt  "March 13" -> March 3  (mismatch: The source has the date "3. März"')
+    assert lines[-1] == "2 flag(s) in 2 line(s) of the source and translation."
+
+
+def test_a_clean_pair_has_no_flags(tmp_path):
+    src = tmp_path / "src.txt"
+    mt = tmp_path / "mt.txt"
+    src.write_text("Präsident Joe Biden traf Emmanuel Macron in Washington.\n", encoding="utf-8")
+    mt.write_text("President Joe Biden met Emmanuel Macron in Washington.\n", encoding="utf-8")
+
+    result = run("--src", str(src), "--mt", str(mt), "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == []
+
+
+def test_different_line_counts_are_a_clear_error(tmp_path):
+    src = tmp_path / "src.txt"
+    mt = tmp_path / "mt.txt"
+    src.write_text("Eins.\nZwei.\nDrei.\n", encoding="utf-8")
+    mt.write_text("One.\nTwo.\n", encoding="utf-8")
+
+    result = run("--src", str(src), "--mt", str(mt))
+
+    assert result.exit_code == 1
+    assert "src.txt has 3 lines but" in result.output and "mt.txt has 2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_file_or_knowledge_base_is_a_clear_error(tmp_path):
+    result = run("--src", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+    src = tmp_path / "src.txt"
+    src.write_text("Text.\n", encoding="utf-8")
+    bad_kb = tmp_path / "names.csv"
+    bad_kb.write_text("name\nOlaf Scholz\n", encoding="utf-8")
+    result = run("--src", str(src), "--kb", str(bad_kb))
+    assert result.exit_code == 1 and "canonical" in result.output
+
+
+def test_kb_option_replaces_the_default_knowledge_base(tmp_path):
+    src = tmp_path / "src.txt"
+    src.write_text("Minister Jan Kowalsky sprach.\n", encoding="utf-8")
+    kb = tmp_path / "names.csv"
+    kb.write_text("canonical,german,variants,kind,role,country\nJan Kowalski,Jan Kowalski,,person,,PL\n")
+
+    flags = json.loads(run("--src", str(src), "--kb", str(kb), "--json").output)
+
+    assert [(f["text"], f["suggestion"]) for f in flags] == [("Kowalsky", "Kowalski")]

@@ -1,0 +1,320 @@
+"""Garbled-name detection: candidates, each check kind, and the seed article's acceptance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import InputError
+from workbench.glossary import GlossaryEntry
+from workbench.knowledge import NameRecord, build_kb, load_kb
+from workbench.names import Flag, candidates, check_segments, transliterate
+from workbench.textio import read_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEED = ROOT / "seeds" / "000_60d05765a7a317a0.txt"
+GARBLED = {
+    "Milli": "Milley",
+    "Millie": "Milley",
+    "Gerasimo": "Gerasimov",
+    "Schoiku": "Shoigu",
+    "Scholes": "Scholz",
+    "Naphtali": "Naftali",
+}
+MUST_NOT_FLAG = [
+    "Lloyd", "Austin", "Sergei", "Shoigu", "Joe", "Biden", "John", "Jake", "Sullivan",
+    "Emmanuel", "Macron", "Putin", "NATO", "CNN", "Washington Post", "Moskau", "Pentagon",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def kb():
+    """The project's knowledge base, corpus/names.csv."""
+    return load_kb()
+
+
+@pytest.fixture(scope="module")
+def small_kb():
+    return build_kb(
+        [
+            NameRecord("Olaf Scholz", "Olaf Scholz"),
+            NameRecord("Mark Milley", "Mark Milley"),
+            NameRecord("Sergei Shoigu", "Sergej Schoigu", ("Sergey Shoygu",)),
+            NameRecord("Sergei Lavrov", "Sergej Lawrow", ("Sergey Lavrov",)),
+            NameRecord("Antony Blinken", "Antony Blinken", ("Tony Blinken",)),
+            NameRecord("Ursula von der Leyen", "Ursula von der Leyen"),
+            NameRecord("Naftali Bennett", "Naftali Bennett"),
+        ]
+    )
+
+
+def seed_lines() -> list[str]:
+    lines = read_text(SEED).text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def texts(flags: list[Flag]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for f in flags:
+        out.setdefault(f.text, set()).add(f.suggestion)
+    return out
+
+
+# --- acceptance: the seed article -------------------------------------------------------------
+
+
+def test_seed_flags_exactly_the_garbled_names_without_a_glossary(kb):
+    flags = check_segments(seed_lines(), kb=kb)
+
+    assert texts(flags) == {text: {right} for text, right in GARBLED.items()}
+    assert all(f.side == "src" and f.reason and 0 < f.confidence <= 1 for f in flags)
+    # Millie occurs twice (lines 13 and 17): both are flagged, once each.
+    assert sorted(f.line for f in flags if f.text == "Millie") == [13, 17]
+
+
+def test_seed_flags_carry_offsets_into_their_line(kb):
+    lines = seed_lines()
+    for f in check_segments(lines, kb=kb):
+        assert lines[f.line - 1][f.start : f.end] == f.text
+
+
+def test_seed_with_the_glossary_flags_the_same_names_once_each(kb):
+    from workbench.glossary_io import read_glossary
+
+    flags = check_segments(seed_lines(), kb=kb, glossary=read_glossary(ROOT / "corpus" / "glossary.csv"))
+
+    flagged = " ".join(f.text for f in flags)
+    for text, right in GARBLED.items():
+        assert any(text in f.text and right in f.suggestion for f in flags), text
+    for name in MUST_NOT_FLAG:
+        assert name not in flagged
+    spans = [(f.line, f.start, f.end) for f in flags]
+    assert len(spans) == len(set(spans))
+    for a in flags:  # merged: no two flags overlap
+        assert not any(b is not a and b.line == a.line and b.start < a.end and a.start < b.end for b in flags)
+
+
+# --- candidates -----------------------------------------------------------------------------------
+
+
+def test_multiword_names_are_one_candidate(small_kb):
+    en = candidates("Chancellor Olaf Scholz met Ursula von der Leyen in Brussels.", "en", kb=small_kb)
+    de = candidates("Bundeskanzler Olaf Scholz traf Ursula von der Leyen in Brüssel.", "de", kb=small_kb)
+
+    assert [c.text for c in en] == ["Olaf Scholz", "Ursula von der Leyen"]
+    assert [c.text for c in de] == ["Olaf Scholz", "Ursula von der Leyen"]
+    assert en[0].title == "Chancellor" and de[0].title == "Bundeskanzler"
+
+
+def test_titles_months_weekdays_places_and_organisations_are_not_candidates(small_kb):
+    text = "On Monday in March, President and General said NATO, the Washington Post and Moscow agreed."
+    assert candidates(text, "en", kb=small_kb) == []
+    german = "Am Montag im März sagten der Präsident und die Washington Post in Moskau, die NATO sei bereit."
+    assert candidates(german, "de", kb=small_kb) == []
+
+
+def test_german_nouns_are_not_candidates_but_a_title_makes_one(small_kb):
+    assert candidates("Die Regierung berichtete über die Lage im Land.", "de", kb=small_kb) == []
+    found = candidates("Verteidigungsminister Boris Pistorius reiste ab.", "de", kb=small_kb)
+    assert [(c.text, c.title, c.evidence) for c in found] == [
+        ("Boris Pistorius", "Verteidigungsminister", "title")
+    ]
+
+
+def test_capitalised_words_inside_an_english_sentence_are_candidates(small_kb):
+    found = candidates("Officials said Kowalczyk would travel.", "en", kb=small_kb)
+    assert [c.text for c in found] == ["Kowalczyk"]
+
+
+def test_a_capitalised_noun_glued_to_a_name_is_left_out(kb):
+    found = candidates("Zuerst die Washington Post Gemeldet Austin und Bidens Äußerungen.", "de", kb=kb)
+    assert [c.text for c in found] == ["Austin", "Bidens"]
+
+
+# --- a. glossary ------------------------------------------------------------------------------------
+
+
+def test_glossary_forms_are_flagged_whole_word_case_insensitive_with_possessives(small_kb):
+    glossary = [GlossaryEntry("Scholes", "Scholz"), GlossaryEntry("Millie", "Milley")]
+    mt = ["Scholes' cabinet met MILLIE's staff; Milliesque and Scholesy are not names."]
+
+    flags = check_segments(["x"], mt, kb=small_kb, glossary=glossary)
+
+    glossed = [(f.text, f.suggestion) for f in flags if f.kind == "glossary"]
+    assert glossed == [("Scholes", "Scholz"), ("MILLIE", "Milley")]
+    assert "glossary" in flags[0].reason
+
+
+def test_glossary_applies_to_the_translation_not_the_german_source(small_kb):
+    glossary = [GlossaryEntry("Schoigu", "Shoigu")]
+    flags = check_segments(
+        ["Minister Schoigu sprach."], ["Minister Shoigu spoke."], kb=small_kb, glossary=glossary
+    )
+    assert flags == []
+
+
+# --- b. near-misses ------------------------------------------------------------------------------
+
+
+def test_near_miss_uses_the_given_name_and_title_as_context(small_kb):
+    mt = ["Chancellor Olaf Scholes spoke to General Mark Milli."]
+    flags = check_segments(["x"], mt, kb=small_kb)
+    near = {f.text: f.suggestion for f in flags}
+    assert near == {"Scholes": "Scholz", "Milli": "Milley"}
+    assert 'given name "Olaf"' in next(f.reason for f in flags if f.text == "Scholes")
+
+
+def test_a_different_given_name_is_a_different_person(small_kb):
+    # Martin Schulz is not in this knowledge base, but "Martin" says he is not Olaf Scholz.
+    assert check_segments(["Martin Schulz sprach."], ["Martin Schulz spoke."], kb=small_kb) == []
+
+
+def test_a_misspelt_given_name_beside_a_right_family_name(small_kb):
+    flags = check_segments(["x"], ["Prime Minister Naphtali Bennett resigned."], kb=small_kb)
+    assert [(f.text, f.kind, f.suggestion) for f in flags] == [("Naphtali", "near-miss", "Naftali")]
+
+
+def test_correct_names_places_and_organisations_are_not_flagged(kb):
+    src = [
+        "Bundeskanzler Olaf Scholz, Präsident Emmanuel Macron und Ursula von der Leyen trafen in Peking ein.",
+        "Laut CNN und der Washington Post sprach Antony Blinken in Kiew mit Wolodymyr Selenskyj.",
+        "Das Pentagon und die NATO warnten Moskau; der russische Außenminister Sergej Lawrow widersprach.",
+    ]
+    mt = [
+        "Chancellor Olaf Scholz, President Emmanuel Macron and Ursula von der Leyen arrived in Beijing.",
+        "According to CNN and the Washington Post, Antony Blinken spoke in Kiev with Volodymyr Zelensky.",
+        "The Pentagon and NATO warned Moscow; Russian Foreign Minister Sergei Lavrov objected.",
+    ]
+    assert check_segments(src, mt, kb=kb) == []
+
+
+def test_capitalised_english_words_near_known_names_are_not_flagged(kb):
+    # Party ~ Parly, Guard ~ Guaidó, Coast ~ Costa, Grand ~ Grandi, Globe ~ Golob are all in reach
+    # of a known family name; without a title or given name they are not taken for names.
+    words = ["Party", "Guard", "Coast", "Grand", "Globe", "County", "Storm", "Police", "Strait", "Street"]
+    mt = [f"Officials from {w} said so, and the {w} agreed; {w} declined." for w in words]
+    assert check_segments(["x"] * len(mt), mt, kb=kb) == []
+
+
+# --- c. transliterations ----------------------------------------------------------------------------
+
+
+def test_german_spellings_of_slavic_names_are_flagged_in_english_only(small_kb):
+    src = ["Außenminister Sergej Lawrow und Minister Schoigu sprachen."]
+    mt = ["Foreign Minister Sergej Lawrow and Minister Schoigu spoke."]
+
+    flags = check_segments(src, mt, kb=small_kb)
+
+    # Given and family name side by side make one flag.
+    assert [(f.side, f.text, f.kind, f.suggestion) for f in flags] == [
+        ("mt", "Sergej Lawrow", "transliteration", "Sergei Lavrov"),
+        ("mt", "Schoigu", "transliteration", "Shoigu"),
+    ]
+
+
+def test_rules_transliterate_names_the_knowledge_base_does_not_know(small_kb):
+    flags = check_segments(["x"], ["Security Council secretary Nikolai Patruschew said so."], kb=small_kb)
+    assert [(f.text, f.kind, f.suggestion) for f in flags] == [("Patruschew", "transliteration", "Patrushev")]
+
+
+@pytest.mark.parametrize(
+    ("german", "english"),
+    [("Schoigu", "Shoigu"), ("Lawrow", "Lavrov"), ("Gerassimow", "Gerasimov"), ("Sergej", "Sergei"),
+     ("Wladimir", "Vladimir"), ("Medwedew", "Medvedev"), ("Selenskyj", "Selensky"), ("Dmitrij", "Dmitry")],
+)  # fmt: skip
+def test_transliteration_rules(german, english):
+    assert transliterate(german) == english
+
+
+# --- d. inconsistency ---------------------------------------------------------------------------
+
+
+def test_minority_spelling_of_an_unknown_name_is_flagged(small_kb):
+    mt = [
+        "Kowalczyk said the talks failed.",
+        "Officials quoted Kowalcyk as saying so.",
+        "Kowalczyk denied it.",
+    ]
+    flags = check_segments(["a", "b", "c"], mt, kb=small_kb)
+    assert [(f.line, f.text, f.kind, f.suggestion) for f in flags] == [
+        (2, "Kowalcyk", "inconsistency", "Kowalczyk")
+    ]
+
+
+def test_inflected_forms_are_not_inconsistent(kb):
+    src = ["US-Präsident Joe Biden sprach.", "Bidens Äußerungen und Putins Antwort folgten."]
+    assert check_segments(src, kb=kb) == []
+
+
+# --- e. source <-> MT mismatch --------------------------------------------------------------------
+
+
+def test_a_misspelt_known_name_is_a_near_miss_even_with_the_source_beside_it(small_kb):
+    flags = check_segments(["Antony Blinken reiste ab."], ["Antony Blinkin left."], kb=small_kb)
+    assert [(f.side, f.text, f.kind, f.suggestion) for f in flags] == [
+        ("mt", "Blinkin", "near-miss", "Blinken")
+    ]
+
+
+def test_an_unknown_name_altered_in_the_translation(small_kb):
+    src = ["Polizeisprecher Thomas Kerner bestätigte die Festnahme."]
+    flags = check_segments(src, ["Police spokesman Thomas Werner confirmed the arrest."], kb=small_kb)
+    assert [(f.side, f.text, f.kind, f.suggestion) for f in flags] == [("mt", "Werner", "mismatch", "Kerner")]
+    assert "source" in flags[0].reason
+
+
+def test_a_person_swapped_or_dropped_by_the_translation(kb):
+    src = ["Finanzminister Christian Lindner lehnte ab.", "Kremlsprecher Dmitri Peskow widersprach."]
+    mt = ["Finance Minister Christian Lambrecht refused.", "The Kremlin spokesman objected."]
+
+    flags = check_segments(src, mt, kb=kb)
+
+    assert [(f.line, f.side, f.text, f.kind, f.suggestion) for f in flags] == [
+        (1, "mt", "Lambrecht", "mismatch", "Lindner"),
+        (2, "src", "Dmitri Peskow", "mismatch", "Dmitry Peskov"),
+    ]
+
+
+def test_a_given_name_changed_beside_a_right_family_name(kb):
+    src = ["Sicherheitsberater Jake Sullivan telefonierte."]
+    flags = check_segments(src, ["Security adviser Jack Sullivan phoned."], kb=kb)
+    assert [(f.text, f.kind, f.suggestion) for f in flags] == [("Jack", "mismatch", "Jake")]
+
+
+def test_dates_and_numbers_that_differ(small_kb):
+    src = ["Am 3. März starben 150 Menschen.", "Die USA sagten 1.000 Soldaten und 2,5 Milliarden Dollar zu."]
+    mt = ["On March 13, 15 people died.", "The US pledged 1,000 troops and $2.5 billion."]
+
+    flags = check_segments(src, mt, kb=small_kb)
+
+    assert [(f.line, f.text, f.kind, f.suggestion) for f in flags] == [
+        (1, "March 13", "mismatch", "March 3"),
+        (1, "15", "mismatch", "150"),
+    ]
+
+
+# --- knowledge base and input errors ------------------------------------------------------------
+
+
+def test_reviewer_added_names_extend_the_knowledge_base(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("canonical,german,variants,kind,role,country\nOlaf Scholz,Olaf Scholz,,person,,DE\n")
+    mt = ["Minister Jan Kowalsky spoke."]
+    assert check_segments(["x"], mt, kb=load_kb(path)) == []
+
+    kb = load_kb(path, extra=[NameRecord("Jan Kowalski", "Jan Kowalski")])
+    assert [(f.text, f.suggestion) for f in check_segments(["x"], mt, kb=kb)] == [("Kowalsky", "Kowalski")]
+
+
+def test_a_knowledge_base_without_its_header_is_refused(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("name,german\nOlaf Scholz,Olaf Scholz\n")
+    with pytest.raises(InputError, match="canonical"):
+        load_kb(path)
+
+
+def test_segment_counts_must_match(small_kb):
+    with pytest.raises(InputError, match="2 segments but the translation has 1"):
+        check_segments(["a", "b"], ["a"], kb=small_kb)

@@ -1,0 +1,83 @@
+"""`workbench check`: flag garbled names (and altered numbers) in line-aligned source and MT files."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+from workbench import knowledge, names
+from workbench.errors import InputError
+
+log = logging.getLogger(__name__)
+
+
+def _lines(path: str) -> tuple[str, list[str]]:
+    from workbench.textio import read_text
+
+    file = read_text(path)
+    for warning in file.warnings:
+        log.warning(warning)
+    lines = file.text.split("\n")
+    # A trailing newline ends the last line; it does not start an empty one.
+    if lines and lines[-1] == "":
+        lines.pop()
+    return file.name, lines
+
+
+def format_flag(flag: names.Flag) -> str:
+    """One readable line: where, what, the suggestion and why."""
+    return f'{flag.line:>4} {flag.side:<3} "{flag.text}" -> {flag.suggestion}  ({flag.kind}: {flag.reason})'
+
+
+@click.command("check")
+@click.option(
+    "--src",
+    "src_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="German source, one segment per line.",
+)
+@click.option("--mt", "mt_path", type=click.Path(dir_okay=False), help="English MT, line-aligned with --src.")
+@click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(dir_okay=False),
+    help="Glossary of known wrong forms (.csv or .tbx).",
+)
+@click.option(
+    "--kb",
+    "kb_path",
+    type=click.Path(dir_okay=False),
+    help="Names knowledge base CSV [default: corpus/names.csv].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the flags as a JSON list.")
+def check(
+    src_path: str, mt_path: str | None, glossary_path: str | None, kb_path: str | None, as_json: bool
+) -> None:
+    """Flag garbled names: glossary hits, near-misses, German transliterations, inconsistent
+    spellings and source/MT mismatches. With only --src, the source side is checked."""
+    src_name, src = _lines(src_path)
+    mt = None
+    if mt_path:
+        mt_name, mt = _lines(mt_path)
+        if len(mt) != len(src):
+            raise InputError(
+                f"{src_name} has {len(src)} lines but {mt_name} has {len(mt)}; the files must be "
+                "line-aligned (one segment per line in both). Check for a missing or extra line."
+            )
+    glossary = []
+    if glossary_path:
+        from workbench.glossary_io import read_glossary
+
+        glossary = read_glossary(glossary_path)
+    kb = knowledge.load_kb(kb_path)
+    flags = names.check_segments(src, mt, kb=kb, glossary=glossary)
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in flags], ensure_ascii=False, indent=2))
+        return
+    for flag in flags:
+        click.echo(format_flag(flag))
+    sides = "source and translation" if mt is not None else "source"
+    click.echo(f"{len(flags)} flag(s) in {len(src)} line(s) of the {sides}.")
