@@ -1,0 +1,493 @@
+"""The Streamlit app through AppTest: every page, the review workflow with the tiny model,
+escaping of hostile text, refused uploads, stale saves and drafts that survive page switches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from tinymodel import PAIRS
+
+from workbench import review
+from workbench.store import Store
+from workbench.textio import TextFile
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "streamlit_app.py"
+GERMAN = "\n".join(de for de, _ in PAIRS) + "\n"
+TIMEOUT = 120
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def _texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def _no_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WORKBENCH_MODEL", str(tmp_path / "no-such-model"))
+
+
+def _import_pairs(db_path: Path, *, mt: bool = True) -> int:
+    """A document of the tiny model's sentences with their MT imported (no model needed)."""
+    with Store.open(db_path) as db:
+        result = review.import_aligned(
+            db,
+            TextFile("pairs.de.txt", GERMAN, "utf-8"),
+            mt=TextFile("pairs.en.txt", "\n".join(en for _, en in PAIRS) + "\n", "utf-8") if mt else None,
+            title="Tiny pairs",
+        )
+    return result.document_id
+
+
+def _review_page(at: AppTest) -> AppTest:
+    return at.switch_page("workbench/ui/review.py").run()
+
+
+def _go_to(at: AppTest, number: int) -> AppTest:
+    at.number_input(key="s").set_value(number).run()
+    return at
+
+
+def _assert_clean(at: AppTest) -> None:
+    assert not at.exception, _texts(at.exception)
+
+
+# -- opening the app ------------------------------------------------------------------------------
+
+
+def test_fresh_database_opens_the_seed_article_and_translates_it(tiny_model, db_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_MODEL", str(tiny_model))
+    at = _app().run()
+    _assert_clean(at)
+    assert not at.error, _texts(at.error)
+    assert "seed article" in _texts(at.success)
+    with Store.open(db_path) as db:
+        [doc] = db.documents()
+        assert doc.n_translated == doc.n_segments > 10
+    # The review page shows the seed side by side, ready to review.
+    assert "Hochrangige Beamte des Pentagon" in _texts(at.markdown)
+    assert at.button(key="approve").label.endswith("Approve & next")
+
+
+def test_seed_is_imported_once_even_for_two_sessions(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    first, second = _app().run(), _app().run()
+    _assert_clean(first)
+    _assert_clean(second)
+    with Store.open(db_path) as db:
+        assert len(db.documents()) == 1
+
+
+def test_without_a_model_the_app_says_how_to_fix_it_and_review_still_works(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _review_page(_app().run())
+    _assert_clean(at)
+    at.switch_page("workbench/ui/documents.py").run()
+    assert "No translation model" in _texts(at.warning)
+    assert "no-such-model" in _texts(at.warning)
+    at = _review_page(at)
+    at.button(key="approve").click().run()
+    _assert_clean(at)
+    assert "Approved" in _texts(at.success)
+    with Store.open(db_path) as db:
+        assert [a.text for a in db.approved_references()] == [PAIRS[0][1]]
+
+
+def test_every_page_renders(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _app().run()
+    _assert_clean(at)
+    for page, title in [
+        ("documents", "Documents"),
+        ("review", "Review"),
+        ("glossary", "Glossary"),
+        ("scores", "Scores"),
+        ("export", "Export"),
+    ]:
+        at.switch_page(f"workbench/ui/{page}.py").run()
+        _assert_clean(at)
+        assert at.title[0].value == title
+
+
+# -- the whole workflow with the tiny model -----------------------------------------------------
+
+
+def test_translate_flag_approve_score_and_export(tiny_model, db_path, monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKBENCH_MODEL", str(tiny_model))
+    _import_pairs(db_path, mt=False)  # a document in the database: no seed import
+    at = _app().run()
+    at.switch_page("workbench/ui/documents.py").run()
+    at.text_input(key="paste_title").set_value("Pairs article")
+    at.text_area(key="paste_text").set_value(GERMAN)
+    at.button(key="paste_go").click().run()
+    _assert_clean(at)
+    assert "Imported and translated" in _texts(at.success)
+    with Store.open(db_path) as db:
+        doc = next(d for d in db.documents() if d.title == "Pairs article")
+        assert doc.n_translated == doc.n_segments == len(PAIRS)
+        mt = [t.text for t in db.translations(doc.id).values()]
+    assert mt == [en for _, en in PAIRS]
+    table = at.dataframe[0].value
+    assert list(table["Translated"]) == [len(PAIRS), 0]
+
+    at = _review_page(at)
+    _assert_clean(at)
+    assert at.selectbox(key="doc").value == doc.id
+    gerasimov = next(i for i, (_, en) in enumerate(PAIRS) if "Gerasimov" in en) + 1
+    _go_to(at, gerasimov)
+    key = f"new_{_segment_id(db_path, doc.id, gerasimov)}"
+    at.text_input(key=f"{key}_text").set_value("Gerasimov")
+    at.text_input(key=f"{key}_fix").set_value("Valery Gerasimov")
+    at.checkbox(key=f"{key}_gloss").uncheck()
+    at.button(key=f"{key}_go").click().run()
+    _assert_clean(at)
+    assert "Flagged “Gerasimov” → “Valery Gerasimov”" in _texts(at.success)
+    # The flag is highlighted with its correction on hover, and the editor got the correction.
+    assert 'title="Garbled name → Valery Gerasimov' in _texts(at.markdown)
+    assert at.text_area(key=f"pe_{_segment_id(db_path, doc.id, gerasimov)}").value == (
+        "General Milley spoke with Valery Gerasimov."
+    )
+    at.button(key="approve").click().run()
+    _assert_clean(at)
+    _go_to(at, 1)
+    at.button(key="approve").click().run()
+    _assert_clean(at)
+
+    with Store.open(db_path) as db:
+        approved = {a.text for a in db.approved_references(doc.id)}
+        flags = db.flags(document_id=doc.id)
+    assert approved == {"General Milley spoke with Valery Gerasimov.", PAIRS[0][1]}
+    assert [(f.text, f.correction, f.status, f.reviewer) for f in flags if f.origin == "reviewer"] == [
+        ("Gerasimov", "Valery Gerasimov", "accepted", review.default_reviewer())
+    ]
+
+    at.switch_page("workbench/ui/scores.py").run()
+    _assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert 0 < float(metrics["BLEU"]) < 100
+    assert "nrefs:1|case:mixed|eff:no|tok:13a" in _texts(at.code) and "nc:6" in _texts(at.code)
+    worst = at.dataframe[-1].value
+    assert worst["Approved reference"].iloc[0] == "General Milley spoke with Valery Gerasimov."
+    assert "Names spelled right in the MT" in metrics
+
+    at.switch_page("workbench/ui/export.py").run()
+    _assert_clean(at)
+    assert {b.label for b in at.download_button} >= {"Download TMX", "Download JSONL", "Download TXT"}
+    preview = [json.loads(line) for line in at.code[0].value.splitlines()]
+    assert "General Milley spoke with Valery Gerasimov." in {p["reference"] for p in preview}
+
+
+def _segment_id(db_path: Path, document_id: int, number: int) -> int:
+    with Store.open(db_path) as db:
+        return db.segments(document_id)[number - 1].id
+
+
+# -- safety -----------------------------------------------------------------------------------------
+
+
+def test_hostile_source_text_is_shown_as_text(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    with Store.open(db_path) as db:
+        review.import_aligned(
+            db,
+            TextFile(
+                "x.de",
+                "<script>alert(1)</script> Der Krieg dauert an.\n<img src=x onerror=alert(2)>\n",
+                "utf-8",
+            ),
+            mt=TextFile("x.en", "<b>The war</b> continues.\n<img src=y onerror=alert(3)>\n", "utf-8"),
+            title="<i>title</i>",
+        )
+    at = _review_page(_app().run())
+    _assert_clean(at)
+    html = _texts(at.markdown)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "&lt;b&gt;The war&lt;/b&gt;" in html
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("report.txt", b"%PDF-1.7 binary", "PDF"),
+        ("big.txt", b"Der Krieg dauert an.\n" * 260_000, "MB"),
+        ("empty.md", b"", "empty"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_message(db_path, monkeypatch, tmp_path, name, data, message):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/documents.py").run()
+    at.file_uploader(key="upload_file").set_value((name, data, "text/plain")).run()
+    at.button(key="upload_go").click().run()
+    _assert_clean(at)
+    assert message in _texts(at.error)
+    with Store.open(db_path) as db:
+        assert len(db.documents()) == 1
+
+
+def test_uploaded_article_is_imported(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/documents.py").run()
+    at.file_uploader(key="upload_file").set_value(
+        ("artikel.txt", GERMAN.encode("cp1252"), "text/plain")
+    ).run()
+    at.button(key="upload_go").click().run()
+    _assert_clean(at)
+    assert "Imported" in _texts(at.success)
+    assert "artikel.txt" in list(at.dataframe[0].value["File"])
+    with Store.open(db_path) as db:
+        assert [d.n_segments for d in db.documents()] == [len(PAIRS), len(PAIRS)]
+
+
+# -- no lost work ---------------------------------------------------------------------------------
+
+
+def test_stale_save_is_refused_and_the_reviewers_text_kept(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    at = _review_page(_app().run())
+    seg = _segment_id(db_path, doc, 1)
+    at.text_area(key=f"pe_{seg}").set_value("My careful edit.").run()
+    with Store.open(db_path) as db:  # another reviewer saves first
+        review.save_post_edit(db, seg, "Their edit.", reviewer="alice", expected_version=None)
+    at.button(key="approve").click().run()
+    _assert_clean(at)
+    assert "changed by alice" in _texts(at.error)
+    assert at.text_area(key=f"pe_{seg}").value == "My careful edit."
+    with Store.open(db_path) as db:
+        assert db.reference(seg).text == "Their edit."
+
+
+def test_typed_text_survives_page_switches(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    at = _review_page(_app().run())
+    _go_to(at, 3)
+    seg = _segment_id(db_path, doc, 3)
+    at.text_area(key=f"pe_{seg}").set_value("Unsaved words.").run()
+    at.switch_page("workbench/ui/glossary.py").run()
+    _review_page(at)
+    assert at.number_input(key="s").value == 3
+    assert at.text_area(key=f"pe_{seg}").value == "Unsaved words."
+
+
+def test_filters_show_flagged_and_unapproved_sentences(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    with Store.open(db_path) as db:
+        segs = db.segments(doc)
+        review.approve(db, segs[0].id, reviewer="bob", expected_version=None)
+        review.flag_text(
+            db,
+            segs[4].id,
+            "line",
+            side="mt",
+            kind="terminology",
+            reviewer="bob",
+            correction="hotline",
+            model="imported",
+        )
+    at = _review_page(_app().run())
+    at.segmented_control(key="filter").set_value("todo").run()
+    assert at.number_input(key="s").value == 2  # sentence 1 is approved: the first one to do
+    at.segmented_control(key="filter").set_value("flagged").run()
+    _assert_clean(at)
+    assert at.number_input(key="s").value == 5
+    assert 'title="Term → hotline' in _texts(at.markdown)
+
+
+# -- glossary ---------------------------------------------------------------------------------------
+
+
+def test_glossary_add_import_and_table(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/glossary.py").run()
+    at.text_input(key="glossary_add_wrong").set_value("Scholes")
+    at.text_input(key="glossary_add_right").set_value("Scholz")
+    at.button(key="glossary_add_go").click().run()
+    _assert_clean(at)
+    assert "Added “Scholes” → “Scholz”" in _texts(at.success)
+    csv = "wrong,right,kind,note\nMilli,Milley,name,US general\n=cmd,Term,term,\n"
+    at.file_uploader(key="glossary_file").set_value(("g.csv", csv.encode(), "text/csv")).run()
+    at.button(key="glossary_import").click().run()
+    _assert_clean(at)
+    table = at.data_editor[0].value
+    assert sorted(table["wrong"]) == ["=cmd", "Milli", "Scholes"]
+    assert {b.label for b in at.download_button} == {"Download CSV", "Download TBX"}
+
+
+# -- detected names (issue 4, part 7) ---------------------------------------------------------------
+
+DETECT_DE = [
+    "Der Stabschef General Mark Milli sprach am 11. Februar mit Valerie Gerasimo.",
+    "Bundeskanzler Olaf Scholes traf Präsident Joe Biden in Washington.",
+    "General Millie sagte, die Leitung werde täglich getestet.",
+]
+DETECT_MT = [
+    "Chief of Staff General Mark Milli spoke with Valerie Gerasimo on February 11.",
+    "Chancellor Olaf Scholes met President Joe Biden in Washington.",
+    "General Millie said the line is tested daily.",
+]
+
+
+def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    with Store.open(db_path) as db:
+        doc = review.import_aligned(
+            db,
+            TextFile("d.de", "\n".join(DETECT_DE) + "\n", "utf-8"),
+            mt=TextFile("d.en", "\n".join(DETECT_MT) + "\n", "utf-8"),
+        ).document_id
+    at = _review_page(_app().run())
+    _assert_clean(at)
+    # The detector's findings are stored as open flags and pre-highlighted with their suggestion.
+    assert 'title="Garbled name → Milley (open, detected)' in _texts(at.markdown)
+    with Store.open(db_path) as db:
+        detected = {(f.side, f.text): f for f in db.flags(document_id=doc) if f.origin == "detector"}
+    assert detected[("mt", "Milli")].correction == detected[("mt", "Millie")].correction == "Milley"
+    assert detected[("mt", "Scholes")].correction == "Scholz"
+
+    at.button(key=f"flag_{detected[('mt', 'Milli')].id}_ok").click().run()
+    _assert_clean(at)
+    assert "Accepted “Milli” → “Milley”. 2 sentence(s) corrected, 2 glossary entries added." in _texts(
+        at.success
+    )
+    with Store.open(db_path) as db:
+        segs = db.segments(doc)
+        assert db.reference(segs[0].id).text == DETECT_MT[0].replace("Milli", "Milley")
+        assert db.reference(segs[2].id).text == "General Milley said the line is tested daily."
+        assert db.reference(segs[1].id) is None
+        assert {(e.wrong, e.right) for e in db.glossary_entries()} == {
+            ("Milli", "Milley"),
+            ("Millie", "Milley"),
+        }
+        assert "Milley" in {k.canonical for k in db.known_names()}
+        assert db.flag(detected[("mt", "Millie")].id).status == "accepted"
+
+    # Dismissing a finding removes its highlight; reopening the page does not raise it again.
+    _go_to(at, 2)
+    at.button(key=f"flag_{detected[('mt', 'Scholes')].id}_no").click().run()
+    _assert_clean(at)
+    at = _review_page(_app().run())
+    _go_to(at, 2)
+    assert "<span>Chancellor Olaf Scholes met President" in _texts(at.markdown)  # no mark on the MT any more
+    with Store.open(db_path) as db:
+        assert [f.status for f in db.flags(document_id=doc) if f.text == "Scholes" and f.side == "mt"] == [
+            "dismissed"
+        ]
+
+
+# -- the escaped renderer ----------------------------------------------------------------------------
+
+
+def test_highlight_escapes_text_and_reason_and_marks_the_span():
+    from workbench.ui.render import Mark, highlight
+
+    text = 'General <b>Milli</b> & "Millie"'
+    start = text.index("Milli")
+    out = highlight(text, [Mark(start, start + 5, 'near-miss of "Milley" <script>')])
+    assert out == (
+        'General &lt;b&gt;<mark class="wb-flag" title="near-miss of &quot;Milley&quot; &lt;script&gt;">'
+        "Milli</mark>&lt;/b&gt; &amp; &quot;Millie&quot;"
+    )
+
+
+def test_highlight_keeps_the_first_of_overlapping_marks_and_ignores_spans_outside_the_text():
+    from workbench.ui.render import Mark, highlight
+
+    out = highlight("Olaf Scholes", [Mark(5, 12, "a"), Mark(0, 12, "b"), Mark(20, 30, "c")])
+    assert out == '<mark class="wb-flag" title="b">Olaf Scholes</mark>'
+
+
+def test_locate_follows_a_flagged_text_that_moved():
+    from workbench.ui.render import locate
+
+    assert locate("Milli spoke", 0, 5, "Milli") == (0, 5)
+    assert locate("General Milli spoke", 0, 5, "Milli") == (8, 13)
+    assert locate("General Milley spoke", 8, 13, "Milli ") is None
+
+
+def test_markdown_escape_shows_user_text_as_typed():
+    from workbench.ui.render import md
+
+    assert md("[x](javascript:alert(1)) :red[y] *z*") == (r"\[x\]\(javascript\:alert\(1\)\) \:red\[y\] \*z\*")
+
+
+def test_a_model_that_appears_later_is_picked_up_by_try_again(tiny_model, db_path, monkeypatch, tmp_path):
+    import shutil
+
+    later = tmp_path / "model-later"
+    monkeypatch.setenv("WORKBENCH_MODEL", str(later))
+    doc = _import_pairs(db_path, mt=False)
+    at = _review_page(_app().run())
+    assert "No translation model" in _texts(at.warning)
+    shutil.copytree(tiny_model, later)
+    at.button(key="review_model_retry").click().run()
+    _assert_clean(at)
+    assert not at.warning
+    at.button(key="translate_doc").click().run()
+    _assert_clean(at)
+    assert f"Translated {len(PAIRS)} sentences." in _texts(at.success)
+    with Store.open(db_path) as db:
+        assert [t.text for t in db.translations(doc).values()] == [en for _, en in PAIRS]
+
+
+def test_a_picked_candidate_is_flagged_on_its_side(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    with Store.open(db_path) as db:
+        doc = review.import_aligned(
+            db,
+            TextFile("d.de", "\n".join(DETECT_DE) + "\n", "utf-8"),
+            mt=TextFile("d.en", "\n".join(DETECT_MT) + "\n", "utf-8"),
+        ).document_id
+    at = _review_page(_app().run())
+    seg = _segment_id(db_path, doc, 1)
+    pick = at.selectbox(key=f"new_{seg}_pick")
+    assert {"Mark Milli (source)", "Mark Milli (MT)"} <= set(pick.options)
+    pick.set_value(("src", "Mark Milli"))  # the side radio still says MT: the pick decides
+    at.text_input(key=f"new_{seg}_fix").set_value("Mark Milley")
+    at.checkbox(key=f"new_{seg}_gloss").uncheck()
+    at.button(key=f"new_{seg}_go").click().run()
+    _assert_clean(at)
+    with Store.open(db_path) as db:
+        [flag] = [f for f in db.flags(document_id=doc) if f.origin == "reviewer"]
+    assert (flag.side, flag.text, flag.correction, flag.status) == (
+        "src",
+        "Mark Milli",
+        "Mark Milley",
+        "accepted",
+    )
+
+
+def test_accepting_a_flag_someone_changed_meanwhile_is_refused(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    with Store.open(db_path) as db:
+        doc = review.import_aligned(
+            db,
+            TextFile("d.de", "\n".join(DETECT_DE) + "\n", "utf-8"),
+            mt=TextFile("d.en", "\n".join(DETECT_MT) + "\n", "utf-8"),
+        ).document_id
+    at = _review_page(_app().run())
+    with Store.open(db_path) as db:
+        milli = next(f for f in db.flags(document_id=doc) if f.side == "mt" and f.text == "Milli")
+        review.set_flag_status(db, milli.id, "dismissed", reviewer="alice", expected_version=milli.version)
+    at.button(key=f"flag_{milli.id}_ok").click().run()
+    _assert_clean(at)
+    assert "changed by alice" in _texts(at.error)
+    with Store.open(db_path) as db:
+        assert db.flag(milli.id).status == "dismissed"
+        assert db.glossary_entries() == []

@@ -1,0 +1,175 @@
+"""Documents page: add a German article (paste, upload or the bundled seed), translate it,
+and see every document's progress (translated / flagged / approved)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import review
+from workbench.store import Store
+from workbench.textio import MAX_BYTES, decode
+from workbench.ui import common, render
+from workbench.ui.review import DOC_KEY, POS_KEY
+
+REVIEW_PAGE = "workbench/ui/review.py"
+
+
+def _select(document_id: int) -> None:
+    """Make document_id the one the Review page opens, at its first sentence."""
+    st.session_state[DOC_KEY] = document_id
+    st.session_state[POS_KEY] = 1
+
+
+def _open_in_review(document_id: int) -> None:
+    _select(document_id)
+    st.switch_page(REVIEW_PAGE)
+
+
+def _after_import(db: Store, document_id: int, title: str, n_segments: int) -> None:
+    """Translate a new document when a model is there, then say what happened."""
+    state = common.model_state()
+    if state.backend is None:
+        common.notify(
+            f"Imported “{render.md(title)}” ({n_segments} sentences). No model to translate it: see above."
+        )
+        return
+    common.translate_with_progress(db, document_id)
+    common.ensure_detected(db, document_id, force=True)
+    common.notify(f"Imported and translated “{render.md(title)}” ({n_segments} sentences).")
+
+
+def _paste(db: Store) -> None:
+    title = st.text_input("Title (optional)", key="paste_title", persist_state="session")
+    text = st.text_area(
+        "German article",
+        key="paste_text",
+        height=220,
+        persist_state="session",
+        placeholder="Paste the article here: one paragraph per line; sentences are split for you.",
+    )
+    if st.button("Import pasted text", type="primary", key="paste_go"):
+        result = review.import_article(db, text, title=title or "", created_by=common.reviewer())
+        _after_import(db, result.document_id, result.title, result.n_segments)
+        st.session_state.pop("paste_text", None)
+        st.session_state.pop("paste_title", None)
+        _select(result.document_id)
+        st.rerun()
+
+
+def _upload(db: Store) -> None:
+    uploaded = st.file_uploader(
+        f"German article (.txt or .md, at most {MAX_BYTES // (1024 * 1024)} MB)",
+        type=["txt", "md"],
+        max_upload_size=MAX_BYTES // (1024 * 1024),
+        key="upload_file",
+    )
+    if uploaded is None:
+        return
+    if st.button(f"Import {uploaded.name}", type="primary", key="upload_go"):
+        file = decode(uploaded.getvalue(), uploaded.name)
+        for warning in file.warnings:
+            st.warning(warning)
+        result = review.import_article(db, file.text, source_name=uploaded.name, created_by=common.reviewer())
+        _after_import(db, result.document_id, result.title, result.n_segments)
+        _select(result.document_id)
+        st.rerun()
+
+
+def _seed(db: Store) -> None:
+    path = common.seed_path()
+    if path is None:
+        st.caption("No seed article in this installation.")
+        return
+    st.caption(
+        f"A German news article with garbled names, bundled as {path.name}: good for trying the workbench."
+    )
+    if st.button("Open the seed article", key="seed_go"):
+        seeded = common.import_seed(db)
+        _after_import(db, seeded.document_id, seeded.title, len(db.segments(seeded.document_id)))
+        _select(seeded.document_id)
+        st.rerun()
+
+
+def _document_list(db: Store) -> None:
+    docs = db.documents()
+    st.subheader("Documents")
+    if not docs:
+        st.info("No documents yet: add one above.")
+        return
+    st.dataframe(
+        [
+            {
+                "Title": d.title,
+                "File": d.source_name or "(pasted)",
+                "Sentences": d.n_segments,
+                "Translated": d.n_translated,
+                "Flagged": d.n_flagged,
+                "Approved": d.n_approved,
+                "Progress": d.n_approved / d.n_segments if d.n_segments else 0.0,
+                "Added": d.created[:16].replace("T", " "),
+            }
+            for d in docs
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Progress": st.column_config.ProgressColumn(
+                "Approved share", min_value=0.0, max_value=1.0, format="percent"
+            ),
+        },
+    )
+    by_id = {d.id: d for d in docs}
+    ids = list(by_id)
+    if st.session_state.get("docs_pick") not in ids:
+        st.session_state["docs_pick"] = (
+            st.session_state.get(DOC_KEY) if st.session_state.get(DOC_KEY) in ids else ids[0]
+        )
+    cols = st.columns([4, 1.3, 1.3, 1], vertical_alignment="bottom")
+    picked = cols[0].selectbox("Document", ids, key="docs_pick", format_func=lambda i: by_id[i].title)
+    if cols[1].button("Open in Review", type="primary", key="docs_review", width="stretch"):
+        _open_in_review(picked)
+    state = common.model_state()
+    if cols[2].button(
+        "Translate",
+        key="docs_translate",
+        disabled=state.backend is None,
+        width="stretch",
+        help="Translate (again) with the configured model; cached sentences are instant.",
+    ):
+        result = common.translate_with_progress(db, picked)
+        common.ensure_detected(db, picked, force=True)
+        common.notify(f"Translated {result.n_segments} sentences of “{render.md(by_id[picked].title)}”.")
+        st.rerun()
+    with cols[3].popover("Delete", width="stretch"):
+        st.markdown(f"Delete “{render.md(by_id[picked].title)}” with its translations, flags and references?")
+        if st.button("Yes, delete", key="docs_delete"):
+            db.delete_document(picked)
+            common.notify(f"Deleted “{render.md(by_id[picked].title)}”.")
+            st.rerun()
+
+
+def render_page() -> None:
+    st.title("Documents")
+    common.show_notice()
+    db = common.store()
+    state = common.model_state()
+    if state.backend is None:
+        common.model_help(state, "documents")
+    else:
+        st.caption(f"Model: {state.name}")
+
+    st.subheader("Add a German article")
+    paste, upload, seed = st.tabs(["Paste", "Upload a file", "Seed article"])
+    with common.user_errors():
+        with paste:
+            _paste(db)
+        with upload:
+            _upload(db)
+        with seed:
+            _seed(db)
+    with common.user_errors():
+        _document_list(db)
+
+
+if __name__ == "__main__":
+    render_page()

@@ -1,0 +1,178 @@
+"""Glossary page: the known-wrong -> correct forms applied to every translation.
+
+Edit in the table (add rows at the bottom, delete with the row checkbox) and save; import
+a CSV or TBX file; download the glossary as CSV or TBX.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import glossary_io, review
+from workbench.errors import GlossaryError, WorkbenchError
+from workbench.glossary import KINDS, GlossaryEntry
+from workbench.store import Store
+from workbench.textio import decode
+from workbench.ui import common, render
+
+_TABLE_KEY = "glossary_table"
+_VERSION_KEY = "_wb_glossary_table_version"
+
+
+def _rows(entries: list[GlossaryEntry]) -> list[dict[str, str]]:
+    return [{"wrong": e.wrong, "right": e.right, "kind": e.kind, "note": e.note} for e in entries]
+
+
+def _entries(rows: list[dict[str, object]], old: list[GlossaryEntry]) -> list[GlossaryEntry]:
+    """Table rows back to entries; blank rows are skipped, provenance of kept rows is kept."""
+    before = {e.wrong.casefold(): e for e in old}
+    out = []
+    for number, row in enumerate(rows, start=1):
+        wrong = str(row.get("wrong") or "").strip()
+        right = str(row.get("right") or "").strip()
+        if not wrong and not right:
+            continue
+        if not wrong or not right:
+            raise GlossaryError(
+                f"row {number}: every entry needs a wrong and a right form; fill in both or delete the row."
+            )
+        previous = before.get(wrong.casefold())
+        out.append(
+            GlossaryEntry(
+                wrong,
+                right,
+                str(row.get("kind") or "name"),
+                str(row.get("note") or ""),
+                previous.added_by if previous else common.reviewer(),
+                previous.document_id if previous else None,
+            )
+        )
+    return out
+
+
+def _editor(db: Store) -> None:
+    entries = db.glossary_entries()
+    # A new key after each save or import makes the table start from the database again.
+    version = st.session_state.setdefault(_VERSION_KEY, 0)
+    edited = st.data_editor(
+        _rows(entries),
+        key=f"{_TABLE_KEY}_{version}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "wrong": st.column_config.TextColumn(
+                "Wrong form", required=True, help="As MT writes it: Scholes"
+            ),
+            "right": st.column_config.TextColumn("Correct form", required=True, help="Scholz"),
+            "kind": st.column_config.SelectboxColumn(
+                "Kind", options=list(KINDS), default="name", required=True
+            ),
+            "note": st.column_config.TextColumn("Note"),
+        },
+    )
+    changed = edited != _rows(entries)
+    if st.button("Save glossary", type="primary", disabled=not changed, key="glossary_save"):
+        result = db.import_glossary(_entries(edited, entries), replace_all=True)
+        removed = len(entries) - result.updated - result.unchanged
+        st.session_state[_VERSION_KEY] = version + 1
+        common.notify(f"Glossary saved: {result.added} added, {result.updated} changed, {removed} removed.")
+        st.rerun()
+    if changed:
+        st.caption("Unsaved changes in the table.")
+
+
+_ADD_FIELDS = ("glossary_add_wrong", "glossary_add_right", "glossary_add_note")
+_ERROR_KEY = "_wb_glossary_error"
+
+
+def _add_entry() -> None:
+    state = st.session_state
+    try:
+        entry = review.add_to_glossary(
+            common.store(),
+            state.get("glossary_add_wrong", ""),
+            state.get("glossary_add_right", ""),
+            kind=state.get("glossary_add_kind", "name"),
+            note=state.get("glossary_add_note", "").strip(),
+            added_by=common.reviewer(),
+        )
+    except WorkbenchError as err:
+        state[_ERROR_KEY] = str(err)
+        return
+    for key in _ADD_FIELDS:
+        state[key] = ""
+    state[_VERSION_KEY] = state.get(_VERSION_KEY, 0) + 1
+    common.notify(f"Added “{render.md(entry.wrong)}” → “{render.md(entry.right)}” to the glossary.")
+
+
+def _add_one() -> None:
+    cols = st.columns([2, 2, 1, 3, 1], vertical_alignment="bottom")
+    cols[0].text_input("Wrong form", placeholder="Scholes", key="glossary_add_wrong")
+    cols[1].text_input("Correct form", placeholder="Scholz", key="glossary_add_right")
+    cols[2].selectbox("Kind", KINDS, key="glossary_add_kind")
+    cols[3].text_input("Note", key="glossary_add_note")
+    cols[4].button("Add", key="glossary_add_go", on_click=_add_entry)
+    if error := st.session_state.pop(_ERROR_KEY, None):
+        st.error(error)
+
+
+def _import(db: Store) -> None:
+    uploaded = st.file_uploader("Import a glossary (.csv or .tbx)", type=["csv", "tbx"], key="glossary_file")
+    if uploaded is None:
+        return
+    if st.button(f"Import {uploaded.name}", key="glossary_import"):
+        file = decode(uploaded.getvalue(), uploaded.name)
+        if uploaded.name.lower().endswith(".tbx"):
+            entries = glossary_io.parse_tbx(file.text, uploaded.name)
+        else:
+            entries = glossary_io.parse_csv(file.text, uploaded.name)
+        who = common.reviewer()
+        result = db.import_glossary([GlossaryEntry(e.wrong, e.right, e.kind, e.note, who) for e in entries])
+        st.session_state[_VERSION_KEY] = st.session_state.get(_VERSION_KEY, 0) + 1
+        common.notify(
+            f"Imported {render.md(uploaded.name)}: {result.added} added, {result.updated} changed, "
+            f"{result.unchanged} already there."
+        )
+        st.rerun()
+
+
+def render_page() -> None:
+    st.title("Glossary")
+    common.show_notice()
+    st.caption(
+        "Known-wrong forms and their corrections. They are applied to every new translation "
+        "(whole words, any case, possessives kept) and feed the name checks."
+    )
+    db = common.store()
+    with common.user_errors():
+        _editor(db)
+    st.subheader("Add an entry")
+    _add_one()
+    st.subheader("Import and export")
+    with common.user_errors():
+        _import(db)
+    entries = db.glossary_entries()
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Download CSV",
+        glossary_io.to_csv_bytes(entries),
+        "glossary.csv",
+        "text/csv",
+        key="glossary_csv",
+        disabled=not entries,
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Download TBX",
+        glossary_io.to_tbx_bytes(entries),
+        "glossary.tbx",
+        "application/x-tbx+xml",
+        key="glossary_tbx",
+        disabled=not entries,
+        on_click="ignore",
+    )
+
+
+if __name__ == "__main__":
+    render_page()
