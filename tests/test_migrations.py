@@ -41,10 +41,9 @@ def test_blank_database_reaches_latest_version(db_path: Path) -> None:
         } <= _tables(store.db)
 
 
-def test_previous_version_with_data_upgrades_without_losing_it(db_path: Path) -> None:
-    previous = migrations.latest_version() - 1
+def test_version_before_the_review_tables_with_data_upgrades_without_losing_it(db_path: Path) -> None:
     db = _connect(db_path)
-    assert migrations.migrate(db, target=previous) == previous
+    assert migrations.migrate(db, target=3) == 3
     assert "flags" not in _tables(db)
     db.execute("INSERT INTO glossary (wrong, right, kind) VALUES ('Scholes', 'Scholz', 'name')")
     db.execute(
@@ -72,6 +71,33 @@ def test_previous_version_with_data_upgrades_without_losing_it(db_path: Path) ->
         ref = store.save_reference(1, "Hello.", reviewer="anna", expected_version=None, status="approved")
         assert ref.version == 1
         assert store.document(1).n_approved == 1
+
+
+def test_previous_version_with_reviews_upgrades_and_gains_the_app_state(db_path: Path) -> None:
+    previous = migrations.latest_version() - 1
+    db = _connect(db_path)
+    assert migrations.migrate(db, target=previous) == previous
+    assert "app_state" not in _tables(db)
+    db.execute("INSERT INTO documents (title) VALUES ('Alt')")
+    db.execute(
+        "INSERT INTO segments (document_id, position, paragraph, sentence, source)"
+        " VALUES (1, 0, 1, 1, 'Hallo.')"
+    )
+    db.execute(
+        'INSERT INTO flags (segment_id, side, start, "end", text, kind)'
+        " VALUES (1, 'src', 0, 5, 'Hallo', 'other')"
+    )
+    db.execute("INSERT INTO known_names (canonical, variants) VALUES ('Milley', '[\"Milli\"]')")
+    db.close()
+
+    with Store.open(db_path) as store:
+        assert migrations.current_version(store.db) == migrations.latest_version()
+        assert [f.text for f in store.flags(document_id=1)] == ["Hallo"]
+        assert [(k.canonical, k.variants) for k in store.known_names()] == [("Milley", ("Milli",))]
+        assert store.state("seed") is None
+        store.set_state("seed", "1")
+        store.set_state("seed", "")
+        assert store.state("seed") == ""
 
 
 def test_migrating_again_changes_nothing(db_path: Path) -> None:

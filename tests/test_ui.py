@@ -83,6 +83,20 @@ def test_seed_is_imported_once_even_for_two_sessions(db_path, monkeypatch, tmp_p
         assert len(db.documents()) == 1
 
 
+def test_deleting_every_document_does_not_bring_the_seed_back(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/documents.py").run()
+    at.button(key="docs_delete").click().run()
+    _assert_clean(at)
+    assert "Deleted" in _texts(at.success)
+    again = _app().run()
+    _assert_clean(again)
+    assert "There are no documents yet" in _texts(again.info)
+    with Store.open(db_path) as db:
+        assert db.documents() == []
+
+
 def test_without_a_model_the_app_says_how_to_fix_it_and_review_still_works(db_path, monkeypatch, tmp_path):
     _no_model(monkeypatch, tmp_path)
     _import_pairs(db_path)
@@ -377,6 +391,12 @@ def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_pat
         }
         assert "Milley" in {k.canonical for k in db.known_names()}
         assert db.flag(detected[("mt", "Millie")].id).status == "accepted"
+
+    # The accepted name is in the known names, downloadable from the Export page.
+    at.switch_page("workbench/ui/export.py").run()
+    _assert_clean(at)
+    assert "Download known names CSV" in {b.label for b in at.download_button}
+    at = _review_page(at)
 
     # Dismissing a finding removes its highlight; reopening the page does not raise it again.
     _go_to(at, 2)

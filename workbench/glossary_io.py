@@ -66,12 +66,12 @@ def write_glossary(path: str | Path, entries: Iterable[GlossaryEntry]) -> None:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _neutralise(cell: str) -> str:
+def neutralise_cell(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def _restore(cell: str) -> str:
-    # Undo _neutralise so an exported glossary imports unchanged.
+    # Undo neutralise_cell so an exported glossary imports unchanged.
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
 
 
@@ -80,7 +80,7 @@ def to_csv_bytes(entries: Iterable[GlossaryEntry]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for e in entries:
-        writer.writerow([_neutralise(cell) for cell in (e.wrong, e.right, e.kind, e.note)])
+        writer.writerow([neutralise_cell(cell) for cell in (e.wrong, e.right, e.kind, e.note)])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -165,6 +165,21 @@ def _review(db: sqlite3.Connection) -> None:
     db.execute("CREATE UNIQUE INDEX known_names_canonical ON known_names (canonical COLLATE NOCASE)")
 
 
+@migration(5, "app state")
+def _app_state(db: sqlite3.Connection) -> None:
+    # Small facts about this database's history that are not documents, e.g. that the bundled
+    # seed article was imported once (so deleting every document does not bring it back).
+    db.execute(
+        """
+        CREATE TABLE app_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ) WITHOUT ROWID
+        """
+    )
+
+
 def current_version(db: sqlite3.Connection) -> int:
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

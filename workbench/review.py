@@ -1,4 +1,5 @@
-"""Review use cases over the store: import, translate, flag, post-edit, approve, glossary, export.
+"""Review use cases over the store: import (and the seed), translate, detect and accept flags,
+post-edit, approve, glossary, known names, export.
 
 The CLI and the Streamlit app call these; they hold the rules (what an import must look
 like, what "apply everywhere" changes) so that both front-ends behave the same. Each use
@@ -7,24 +8,31 @@ case that changes several rows does so in one transaction.
 
 from __future__ import annotations
 
+import csv
 import getpass
+import io
 import os
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from workbench import exchange, glossary
+from workbench import exchange, glossary, names
 from workbench.engine import Backend, DecodeOptions
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import GlossaryEntry
+from workbench.glossary_io import neutralise_cell
+from workbench.knowledge import KB_HEADER, KnowledgeBase
 from workbench.segment import Segment, parse_article, parse_lines
 from workbench.service import translate_sentences
 from workbench.store import (
     IMPORTED_MODEL,
     FlagRow,
+    GlossaryImport,
     KnownName,
     NewTranslation,
     ReferenceRow,
+    ReviewRow,
     Store,
 )
 from workbench.textio import TextFile, read_text, write_atomic
@@ -161,6 +169,58 @@ def _headline(segments: Sequence[Segment]) -> str:
     return first if len(first) <= 80 else first[:79] + "…"
 
 
+# -- the bundled seed article ----------------------------------------------------------------
+
+SEED_STATE = "seed"
+"""app_state key: the seed's document id once imported, "" when the database already had
+documents on its first open; absent while the first open is still to come."""
+SEED_CREATOR = "seed"
+
+
+def seed_file(seeds_dir: str | Path) -> Path | None:
+    """The bundled seed article: the first .txt in ``seeds_dir`` by name, None if there is none."""
+    folder = Path(seeds_dir)
+    found = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    return found[0] if found else None
+
+
+def import_seed(store: Store, seeds_dir: str | Path, *, created_by: str = "") -> ImportResult:
+    """Open the bundled seed article as a new document (again, if the reviewer asks)."""
+    path = seed_file(seeds_dir)
+    if path is None:
+        raise WorkbenchError(
+            f"no seed article (.txt) found in {os.fspath(seeds_dir)}; "
+            "paste or upload a German article instead."
+        )
+    return import_article(store, read_text(path).text, source_name=path.name, created_by=created_by)
+
+
+def import_seed_if_empty(store: Store, seeds_dir: str | Path) -> int | None:
+    """On a database's first open, import the bundled seed article; returns its document id.
+
+    Happens once per database: the decision is recorded in app_state, so deleting every
+    document later does not bring the seed back, and a database that already had documents
+    is never seeded. The check and the import share one BEGIN IMMEDIATE transaction, so two
+    sessions or processes opening a fresh database at once import it once. None when nothing
+    was imported (already decided, or no seed article in ``seeds_dir``).
+    """
+    if store.state(SEED_STATE) is not None:  # the usual case: no write lock needed
+        return None
+    path = seed_file(seeds_dir)
+    if path is None:
+        return None
+    text = read_text(path).text  # outside the lock: file I/O
+    with store.transaction():
+        if store.state(SEED_STATE) is not None:
+            return None  # another session decided meanwhile
+        if store.has_documents():
+            store.set_state(SEED_STATE, "")
+            return None
+        result = import_article(store, text, source_name=path.name, created_by=SEED_CREATOR)
+        store.set_state(SEED_STATE, str(result.document_id))
+    return result.document_id
+
+
 # -- translate ------------------------------------------------------------------------------
 
 
@@ -292,6 +352,247 @@ def set_flag_status(
 ) -> FlagRow:
     """Accept or dismiss (or reopen) a flag; ConflictError if it changed since the reviewer loaded it."""
     return store.update_flag(flag_id, status=status, reviewer=reviewer, expected_version=expected_version)
+
+
+# -- detected names ----------------------------------------------------------------------------
+
+
+def _reviewer_kind(text: str) -> str:
+    # The store knows the reviewer's three kinds; a mismatched number or date is not a name.
+    return "other" if any(ch.isdigit() for ch in text) else "garbled-name"
+
+
+def detect_flags(
+    store: Store,
+    document_id: int,
+    kb: KnowledgeBase,
+    glossary: Sequence[GlossaryEntry] | None = None,
+) -> int:
+    """Run the name checks over a document's source and newest MT; store new findings as open
+    detector flags with suggestion and reason. Returns how many were added.
+
+    The glossary is the store's unless given. A finding already on record for the same span
+    and text (open, accepted or dismissed, by the detector or a reviewer) is not added again,
+    so running it twice adds nothing and a dismissed finding stays dismissed; that check runs
+    inside the write transaction, so two sessions cannot double a flag.
+    """
+    rows = store.review_rows(document_id)
+    found = names.check_segments(
+        [r.segment.source for r in rows],
+        [r.translation.text if r.translation else "" for r in rows],
+        kb=kb,
+        glossary=store.glossary_entries() if glossary is None else glossary,
+        corpus_spellings=corpus_spellings(store, kb, exclude_document=document_id),
+    )
+    added = 0
+    with store.transaction():
+        existing = {_flag_key(f) for f in store.flags(document_id=document_id)}
+        # The checks ran outside the lock: skip MT findings whose translation changed meanwhile.
+        current = store.translations(document_id)
+        for flag in found:
+            row = rows[flag.line - 1]
+            if row.translation is None and flag.kind == "mismatch":
+                continue  # "missing in the translation" only means: not translated yet
+            model = ""
+            if flag.side == "mt":
+                shown = current.get(row.segment.id)
+                if row.translation is None or shown is None or shown.id != row.translation.id:
+                    continue
+                if shown.text != row.translation.text:
+                    continue
+                model = shown.model
+            key = (row.segment.id, flag.side, model, flag.start, flag.end, flag.text)
+            if key in existing:
+                continue
+            store.add_flag(
+                row.segment.id,
+                side=flag.side,
+                start=flag.start,
+                end=flag.end,
+                text=flag.text,
+                kind=_reviewer_kind(flag.text),
+                reviewer="detector",
+                correction=flag.suggestion or "",
+                reason=flag.reason,
+                origin="detector",
+                detector_kind=flag.kind,
+                model=model,
+            )
+            existing.add(key)
+            added += 1
+    return added
+
+
+def corpus_spellings(
+    store: Store, kb: KnowledgeBase, *, side: str = "mt", exclude_document: int | None = None
+) -> Counter[str]:
+    """How often each spelling of a name occurs in the store's documents (names.spelling_counts).
+
+    Side "mt" counts the English as it stands (references where reviewers made them, else the
+    MT), so corrections outvote the garbles they replaced; "src" counts the German. The
+    document under review is left out with ``exclude_document``: its own spellings are the
+    document's consistency check, not evidence from the corpus.
+    """
+    texts = store.corpus_texts(side)
+    texts.pop(exclude_document, None)
+    return names.spelling_counts(texts.values(), kb, "en" if side == "mt" else "de")
+
+
+def _flag_key(flag: FlagRow) -> tuple[int, str, str, int, int, str]:
+    # A flag on the MT belongs to one model's translation; a new model's text is checked anew.
+    return (
+        flag.segment_id,
+        flag.side,
+        flag.model if flag.side == "mt" else "",
+        flag.start,
+        flag.end,
+        flag.text,
+    )
+
+
+def name_candidates(row: ReviewRow, kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(side, text) a reviewer may want to flag in one sentence: its flags first, then the names
+    the name checks see in the MT and in the source."""
+    seen: dict[tuple[str, str], None] = {(flag.side, flag.text): None for flag in row.flags}
+    sides = [("mt", "en", row.translation.text if row.translation else ""), ("src", "de", row.segment.source)]
+    for side, lang, text in sides:
+        for candidate in names.candidates(text, lang, kb=kb):
+            seen[(side, candidate.text)] = None
+    return list(seen)
+
+
+# -- accepting a correction ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AcceptResult:
+    """What accepting a flag changed, for the confirmation the reviewer sees."""
+
+    flag: FlagRow  # as accepted
+    forms: tuple[str, ...] = ()  # wrong forms corrected: the flag's text, then the variants'
+    variant_flag_ids: tuple[int, ...] = ()  # other open flags with the same correction, accepted too
+    applied_everywhere: bool = False  # the correction was applied to the document's English
+    segment_ids: tuple[int, ...] = ()  # sentences whose English changed
+    added_to_glossary: bool = False  # the glossary step ran (its entries may all exist already)
+    glossary_entries: tuple[GlossaryEntry, ...] = ()  # entries it added
+    known_name: KnownName | None = None  # the name record the correction extended
+
+
+def accept_flag(
+    store: Store,
+    flag_id: int,
+    expected_version: int,
+    *,
+    correction: str | None = None,
+    reviewer: str,
+    apply_everywhere: bool,
+    add_to_glossary: bool,
+) -> AcceptResult:
+    """Accept a flag with its correction (None keeps the flag's own), in one transaction.
+
+    With ``apply_everywhere`` an MT flag's correction also accepts the document's other open MT
+    flags that have the same correction (Millie and Milli -> Milley) and replaces every form
+    in the document's English (see apply_everywhere). With ``add_to_glossary`` a name or term
+    correction adds each wrong form to the glossary, and a name extends the known names.
+    ConflictError, changing nothing, if the flag is no longer at ``expected_version``.
+    """
+    with store.transaction():
+        flag = store.update_flag(
+            flag_id,
+            expected_version=expected_version,
+            reviewer=reviewer,
+            status="accepted",
+            correction=None if correction is None else correction.strip(),
+        )
+        return _follow_up(store, flag, reviewer, everywhere=apply_everywhere, to_glossary=add_to_glossary)
+
+
+def flag_and_accept(
+    store: Store,
+    segment_id: int,
+    flagged: str,
+    *,
+    side: str,
+    kind: str,
+    reviewer: str,
+    correction: str,
+    reason: str = "",
+    model: str = "",
+    apply_everywhere: bool,
+    add_to_glossary: bool,
+) -> AcceptResult:
+    """Flag a typed or picked string and accept its correction at once (one transaction)."""
+    with store.transaction():
+        flag = flag_text(
+            store,
+            segment_id,
+            flagged,
+            side=side,
+            kind=kind,
+            reviewer=reviewer,
+            correction=correction.strip(),
+            reason=reason,
+            model=model,
+        )
+        return accept_flag(
+            store,
+            flag.id,
+            flag.version,
+            reviewer=reviewer,
+            apply_everywhere=apply_everywhere,
+            add_to_glossary=add_to_glossary,
+        )
+
+
+def _follow_up(
+    store: Store, flag: FlagRow, reviewer: str, *, everywhere: bool, to_glossary: bool
+) -> AcceptResult:
+    fix = flag.correction.strip()
+    if not fix or fix == flag.text:
+        return AcceptResult(flag)
+    document_id = store.segment(flag.segment_id).document_id
+    everywhere = everywhere and flag.side == "mt"
+    forms = [flag.text]
+    variant_ids = []
+    if everywhere:
+        for other in store.flags(document_id=document_id, status="open"):
+            if other.id != flag.id and other.side == "mt" and other.correction.strip() == fix:
+                store.update_flag(
+                    other.id, expected_version=other.version, reviewer=reviewer, status="accepted"
+                )
+                variant_ids.append(other.id)
+                forms.append(other.text)
+    forms = list(dict.fromkeys(forms))
+    changed: dict[int, None] = {}
+    if everywhere:
+        for form in forms:
+            result = apply_everywhere(store, document_id, form, fix, reviewer=reviewer, kind=flag.kind)
+            changed.update(dict.fromkeys(result.segment_ids))
+    added: list[GlossaryEntry] = []
+    known_name = None
+    to_glossary = to_glossary and flag.kind in ("garbled-name", "terminology")
+    if to_glossary:
+        known = {e.wrong.casefold() for e in store.glossary_entries()}
+        kind = "name" if flag.kind == "garbled-name" else "term"
+        for form in forms:
+            if form.casefold() in known or form == fix:
+                continue
+            added.append(
+                add_to_glossary(store, form, fix, kind=kind, added_by=reviewer, document_id=document_id)
+            )
+            known.add(form.casefold())
+        if flag.kind == "garbled-name":
+            known_name = accept_name(store, fix, variants=forms, added_by=reviewer, document_id=document_id)
+    return AcceptResult(
+        flag,
+        tuple(forms),
+        tuple(variant_ids),
+        everywhere,
+        tuple(changed),
+        to_glossary,
+        tuple(added),
+        known_name,
+    )
 
 
 # -- references ----------------------------------------------------------------------------
@@ -459,6 +760,43 @@ def accept_name(
     return store.add_known_name(
         canonical, german=german, variants=variants, added_by=added_by, document_id=document_id
     )
+
+
+def replace_glossary(store: Store, entries: Iterable[GlossaryEntry]) -> GlossaryImport:
+    """Make the glossary exactly ``entries`` (the app's table save), in one transaction."""
+    return store.import_glossary(entries, replace_all=True)
+
+
+def import_glossary(store: Store, entries: Iterable[GlossaryEntry], *, added_by: str = "") -> GlossaryImport:
+    """Add or update entries (a glossary file), keeping the others; unattributed ones get ``added_by``."""
+    return store.import_glossary([replace(e, added_by=e.added_by or added_by) for e in entries])
+
+
+def known_names_csv(known: Iterable[KnownName]) -> bytes:
+    """Known names in corpus/names.csv's format (variants joined by "|"), cells a spreadsheet
+    would run as a formula neutralised; the file can be appended to the knowledge base."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(KB_HEADER)
+    for name in known:
+        row = (name.canonical, name.german, "|".join(name.variants), "person", "", "")
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def export_known_names(store: Store, path: str | Path) -> int:
+    """Write the reviewer-accepted names to a CSV file atomically; returns how many."""
+    known = store.known_names()
+    write_atomic(path, known_names_csv(known))
+    return len(known)
+
+
+# -- documents --------------------------------------------------------------------------------
+
+
+def delete_document(store: Store, document_id: int) -> None:
+    """Remove a document with its segments, translations, flags and references."""
+    store.delete_document(document_id)
 
 
 # -- export -------------------------------------------------------------------------------------

@@ -303,6 +303,29 @@ class Store:
             if db.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount == 0:
                 raise NotFoundError(f"there is no document {document_id} to delete.")
 
+    def has_documents(self) -> bool:
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM documents)").fetchone()[0] == 1
+
+    def corpus_texts(self, side: str) -> dict[int, str]:
+        """Every document's text, one segment per line, keyed by document id.
+
+        Side "src" is the German; side "mt" the English as it stands: a segment's reference if
+        it has one, else its newest translation (a segment with neither gives an empty line).
+        """
+        _check_choice("side", side, FLAG_SIDES)
+        english = (
+            "coalesce(r.text, (SELECT t.text FROM translations t WHERE t.segment_id = s.id"
+            " ORDER BY t.created DESC, t.id DESC LIMIT 1), '')"
+        )
+        rows = self.db.execute(
+            f"SELECT s.document_id, {'s.source' if side == 'src' else english} AS text FROM segments s"
+            " LEFT JOIN segment_references r ON r.segment_id = s.id ORDER BY s.document_id, s.position"
+        )
+        lines: dict[int, list[str]] = {}
+        for row in rows:
+            lines.setdefault(row["document_id"], []).append(row["text"])
+        return {doc: "\n".join(texts) for doc, texts in lines.items()}
+
     def segments(self, document_id: int) -> list[SegmentRow]:
         rows = self.db.execute(
             f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
@@ -754,6 +777,21 @@ class Store:
                 (name_id,),
             ).fetchone()
             return _known_name(row)
+
+    # -- app state -------------------------------------------------------------------------
+
+    def state(self, key: str) -> str | None:
+        """A recorded fact about this database (see migration 5), or None if never recorded."""
+        row = self.db.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row["value"]
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO app_state (key, value) VALUES (?, ?)"
+                f" ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated = {_NOW}",
+                (key, value),
+            )
 
 
 # -- row mapping ------------------------------------------------------------------------------

@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-ALL: list = []
+from workbench.cli import review
+from workbench.cli.check import check
+from workbench.cli.names import names_group
+from workbench.cli.score import score
+from workbench.cli.translate import model, translate
+
+ALL: list = [check, score, *review.COMMANDS, names_group, translate, model]

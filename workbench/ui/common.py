@@ -46,47 +46,21 @@ class SeedResult:
 
 
 def seed_path() -> Path | None:
-    """The bundled seed article (first .txt in seeds/), if this checkout has one."""
-    folder = config.seeds_dir()
-    found = sorted(folder.glob("*.txt")) if folder.is_dir() else []
-    return found[0] if found else None
+    """The bundled seed article of this installation, if it has one."""
+    return review.seed_file(config.seeds_dir())
 
 
 def import_seed_if_empty(db: Store) -> SeedResult | None:
-    """Import the bundled seed article when the database has no documents yet.
-
-    Adapter over review.import_article (review.py has no "seed if empty" use case): the
-    emptiness check and the import share one BEGIN IMMEDIATE transaction, so two sessions
-    (or processes) opening a fresh database at once import it once.
-    """
-    path = seed_path()
-    if path is None:
+    """The bundled seed article, imported on the database's first open (see review)."""
+    document_id = review.import_seed_if_empty(db, config.seeds_dir())
+    if document_id is None:
         return None
-    from workbench.textio import read_text
-
-    text = read_text(path).text
-    with db.transaction() as conn:
-        if conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
-            return None
-        result = review.import_article(db, text, source_name=path.name, created_by="seed")
-    return SeedResult(result.document_id, result.title)
+    return SeedResult(document_id, db.document(document_id).title)
 
 
 def import_seed(db: Store) -> SeedResult:
     """Open the bundled seed article as a new document (the Documents page button)."""
-    path = seed_path()
-    if path is None:
-        raise WorkbenchError(
-            f"no seed article found in {config.seeds_dir()}; paste or upload a German article instead."
-        )
-    from workbench.textio import read_text
-
-    result = review.import_article(
-        db,
-        read_text(path).text,
-        source_name=path.name,
-        created_by=reviewer(),
-    )
+    result = review.import_seed(db, config.seeds_dir(), created_by=reviewer())
     return SeedResult(result.document_id, result.title)
 
 
@@ -234,69 +208,21 @@ def knowledge_name_forms() -> list[Any]:
     return scoring.load_name_forms_csv(knowledge.default_kb_path())
 
 
-def _reviewer_kind(text: str) -> str:
-    # The store knows the reviewer's three kinds; a mismatched number or date is not a name.
-    return "other" if any(ch.isdigit() for ch in text) else "garbled-name"
-
-
 def ensure_detected(db: Store, document_id: int, *, force: bool = False) -> int:
-    """Run the name checks over a document's current translations and store new findings as
-    open detector flags (with suggestion and reason); returns how many were added.
-
-    Adapter: review.py has no "detect" use case. Runs once per session per set of translations
-    (or when forced after translating); a finding already stored, dismissed ones included, is
-    not added again, checked inside the write transaction so two sessions cannot double it.
-    """
-    rows = db.review_rows(document_id)
-    fingerprint = (document_id, tuple((r.segment.id, r.translation.id if r.translation else 0) for r in rows))
+    """Store the name checks' findings on a document as open flags (review.detect_flags);
+    returns how many were new. Runs once per session per set of translations, or when forced
+    after translating, so a rerun of the page does not check again."""
+    fingerprint = (
+        document_id,
+        tuple(sorted((t.segment_id, t.id) for t in db.translations(document_id).values())),
+    )
     checked: set[Any] = st.session_state.setdefault(_DETECTED_KEY, set())
     if fingerprint in checked and not force:
         return 0
     checked.add(fingerprint)
-    from workbench import names
-
-    found = names.check_segments(
-        [r.segment.source for r in rows],
-        [r.translation.text if r.translation else "" for r in rows],
-        kb=knowledge_base(db),
-        glossary=db.glossary_entries(),
-    )
-    added = 0
-    with db.transaction():
-        existing = {(f.segment_id, f.side, f.start, f.end, f.text) for f in db.flags(document_id=document_id)}
-        for flag in found:
-            row = rows[flag.line - 1]
-            if flag.side == "mt" and row.translation is None:
-                continue
-            if (row.segment.id, flag.side, flag.start, flag.end, flag.text) in existing:
-                continue
-            db.add_flag(
-                row.segment.id,
-                side=flag.side,
-                start=flag.start,
-                end=flag.end,
-                text=flag.text,
-                kind=_reviewer_kind(flag.text),
-                reviewer="detector",
-                correction=flag.suggestion or "",
-                reason=flag.reason,
-                origin="detector",
-                detector_kind=flag.kind,
-                model=row.translation.model if flag.side == "mt" and row.translation else "",
-            )
-            added += 1
-    return added
+    return review.detect_flags(db, document_id, knowledge_base(db))
 
 
 def name_candidates(db: Store, row: Any) -> list[tuple[str, str]]:
-    """(side, text) the reviewer may want to flag in one sentence: detector findings first,
-    then the names the name checks see in the MT and in the source."""
-    from workbench import names
-
-    kb = knowledge_base(db)
-    seen: dict[tuple[str, str], None] = {(flag.side, flag.text): None for flag in row.flags}
-    sides = [("mt", "en", row.translation.text if row.translation else ""), ("src", "de", row.segment.source)]
-    for side, lang, text in sides:
-        for candidate in names.candidates(text, lang, kb=kb):
-            seen[(side, candidate.text)] = None
-    return list(seen)
+    """(side, text) the reviewer may want to flag in one sentence (review.name_candidates)."""
+    return review.name_candidates(row, knowledge_base(db))

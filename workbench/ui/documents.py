@@ -143,7 +143,7 @@ def _document_list(db: Store) -> None:
     with cols[3].popover("Delete", width="stretch"):
         st.markdown(f"Delete “{render.md(by_id[picked].title)}” with its translations, flags and references?")
         if st.button("Yes, delete", key="docs_delete"):
-            db.delete_document(picked)
+            review.delete_document(db, picked)
             common.notify(f"Deleted “{render.md(by_id[picked].title)}”.")
             st.rerun()
 

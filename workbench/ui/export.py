@@ -1,4 +1,5 @@
-"""Export page: approved references (TMX, JSONL, TXT) and the glossary (CSV, TBX) as downloads."""
+"""Export page: approved references (TMX, JSONL, TXT), the glossary (CSV, TBX) and the names
+reviewers accepted (CSV in the knowledge base's format) as downloads."""
 
 from __future__ import annotations
 
@@ -73,12 +74,33 @@ def _glossary(db: Store) -> None:
     )
 
 
+def _known_names(db: Store) -> None:
+    st.subheader("Known names")
+    known = db.known_names()
+    if not known:
+        st.info("No accepted names yet. Accepting a garbled-name correction on the Review page adds one.")
+        return
+    st.caption(
+        f"{len(known)} names reviewers accepted, with the misspellings seen. The CSV has the format of "
+        "corpus/names.csv, so its rows can extend the names knowledge base."
+    )
+    st.download_button(
+        "Download known names CSV",
+        review.known_names_csv(known),
+        "known-names.csv",
+        "text/csv",
+        key="export_names_csv",
+        on_click="ignore",
+    )
+
+
 def render_page() -> None:
     st.title("Export")
     db = common.store()
     with common.user_errors():
         _references(db)
         _glossary(db)
+        _known_names(db)
 
 
 if __name__ == "__main__":

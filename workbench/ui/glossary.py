@@ -73,7 +73,7 @@ def _editor(db: Store) -> None:
     )
     changed = edited != _rows(entries)
     if st.button("Save glossary", type="primary", disabled=not changed, key="glossary_save"):
-        result = db.import_glossary(_entries(edited, entries), replace_all=True)
+        result = review.replace_glossary(db, _entries(edited, entries))
         removed = len(entries) - result.updated - result.unchanged
         st.session_state[_VERSION_KEY] = version + 1
         common.notify(f"Glossary saved: {result.added} added, {result.updated} changed, {removed} removed.")
@@ -127,8 +127,7 @@ def _import(db: Store) -> None:
             entries = glossary_io.parse_tbx(file.text, uploaded.name)
         else:
             entries = glossary_io.parse_csv(file.text, uploaded.name)
-        who = common.reviewer()
-        result = db.import_glossary([GlossaryEntry(e.wrong, e.right, e.kind, e.note, who) for e in entries])
+        result = review.import_glossary(db, entries, added_by=common.reviewer())
         st.session_state[_VERSION_KEY] = st.session_state.get(_VERSION_KEY, 0) + 1
         common.notify(
             f"Imported {render.md(uploaded.name)}: {result.added} added, {result.updated} changed, "

@@ -130,73 +130,33 @@ def _reload_editor(segment_id: int) -> None:
     st.session_state.pop(_editor_key(segment_id), None)
 
 
-def _variants(db: Store, document_id: int, flag: FlagRow, correction: str) -> list[FlagRow]:
-    """Other open MT flags in the document that the same correction fixes (Millie, Milli -> Milley)."""
-    return [
-        f
-        for f in db.flags(document_id=document_id, status="open")
-        if f.id != flag.id and f.side == "mt" and f.correction.strip() == correction
-    ]
-
-
-def _accept(document_id: int, flag: FlagRow, model: str | None) -> None:
-    key = f"flag_{flag.id}"
-    correction = st.session_state.get(f"{key}_fix", flag.correction).strip()
-    everywhere = st.session_state.get(ACCEPT_ALL_KEY, True)
-    to_glossary = st.session_state.get(ACCEPT_GLOSSARY_KEY, True)
-    db = common.store()
-    who = common.reviewer()
+def _accept(flag: FlagRow) -> None:
+    correction = st.session_state.get(f"flag_{flag.id}_fix", flag.correction)
     try:
-        with db.transaction():
-            db.update_flag(
-                flag.id, expected_version=flag.version, reviewer=who, status="accepted", correction=correction
-            )
-            summary = _follow_up(db, document_id, flag, correction, model, everywhere, to_glossary)
+        result = review.accept_flag(
+            common.store(),
+            flag.id,
+            flag.version,
+            correction=correction,
+            reviewer=common.reviewer(),
+            apply_everywhere=st.session_state.get(ACCEPT_ALL_KEY, True),
+            add_to_glossary=st.session_state.get(ACCEPT_GLOSSARY_KEY, True),
+        )
     except WorkbenchError as err:
         _fail(err)
         return
-    common.notify(f"Accepted “{render.md(flag.text)}” → “{render.md(correction)}”." + summary)
+    fixed = render.md(result.flag.correction)
+    common.notify(f"Accepted “{render.md(flag.text)}” → “{fixed}”." + _summary(result))
 
 
-def _follow_up(
-    db: Store,
-    document_id: int,
-    flag: FlagRow,
-    correction: str,
-    model: str | None,
-    everywhere: bool,
-    to_glossary: bool,
-) -> str:
-    """Apply an accepted correction to the rest of the document and the glossary; says what it did."""
-    if not correction or correction == flag.text:
-        return ""
-    who = common.reviewer()
-    forms = [flag.text]
-    if everywhere and flag.side == "mt":
-        for other in _variants(db, document_id, flag, correction):
-            db.update_flag(other.id, expected_version=other.version, reviewer=who, status="accepted")
-            forms.append(other.text)
-    forms = list(dict.fromkeys(forms))
+def _summary(result: review.AcceptResult) -> str:
+    """What accepting changed beyond the flag itself, as the end of the confirmation."""
     notes = []
-    if everywhere and flag.side == "mt":
-        changed = set()
-        for form in forms:
-            result = review.apply_everywhere(
-                db, document_id, form, correction, reviewer=who, model=model, kind=flag.kind
-            )
-            changed.update(result.segment_ids)
-        notes.append(f"{len(changed)} sentence(s) corrected")
-    if to_glossary and flag.kind in ("garbled-name", "terminology"):
-        known = {e.wrong.casefold() for e in db.glossary_entries()}
-        kind = "name" if flag.kind == "garbled-name" else "term"
-        added = [
-            review.add_to_glossary(db, form, correction, kind=kind, added_by=who, document_id=document_id)
-            for form in forms
-            if form.casefold() not in known and form != correction
-        ]
-        if flag.kind == "garbled-name":
-            review.accept_name(db, correction, variants=forms, added_by=who, document_id=document_id)
-        notes.append(f"{len(added)} glossary entr{'y' if len(added) == 1 else 'ies'} added")
+    if result.applied_everywhere:
+        notes.append(f"{len(result.segment_ids)} sentence(s) corrected")
+    if result.added_to_glossary:
+        n = len(result.glossary_entries)
+        notes.append(f"{n} glossary entr{'y' if n == 1 else 'ies'} added")
     return (" " + ", ".join(notes) + ".") if notes else ""
 
 
@@ -211,7 +171,7 @@ def _dismiss(flag: FlagRow) -> None:
     common.notify(f"Dismissed the flag on “{render.md(flag.text)}”.")
 
 
-def _add_flag(document_id: int, row: ReviewRow) -> None:
+def _add_flag(row: ReviewRow) -> None:
     key = f"new_{row.segment.id}"
     picked = st.session_state.get(f"{key}_pick")
     typed = st.session_state.get(f"{key}_text", "").strip()
@@ -226,34 +186,28 @@ def _add_flag(document_id: int, row: ReviewRow) -> None:
     correction = st.session_state.get(f"{key}_fix", "").strip()
     kind = st.session_state.get(f"{key}_kind", "garbled-name")
     model = row.translation.model if row.translation is not None else ""
-    db = common.store()
+    fields = {
+        "side": side,
+        "kind": kind,
+        "reviewer": common.reviewer(),
+        "correction": correction,
+        "reason": st.session_state.get(f"{key}_reason", "").strip(),
+        "model": model,
+    }
+    summary = ""
     try:
-        with db.transaction():
-            flag = review.flag_text(
-                db,
+        if correction and st.session_state.get(f"{key}_accept", True):
+            result = review.flag_and_accept(
+                common.store(),
                 row.segment.id,
                 text,
-                side=side,
-                kind=kind,
-                reviewer=common.reviewer(),
-                correction=correction,
-                reason=st.session_state.get(f"{key}_reason", "").strip(),
-                model=model,
+                **fields,
+                apply_everywhere=st.session_state.get(f"{key}_all", True),
+                add_to_glossary=st.session_state.get(f"{key}_gloss", True),
             )
-            summary = ""
-            if correction and st.session_state.get(f"{key}_accept", True):
-                flag = db.update_flag(
-                    flag.id, expected_version=flag.version, reviewer=common.reviewer(), status="accepted"
-                )
-                summary = _follow_up(
-                    db,
-                    document_id,
-                    flag,
-                    correction,
-                    model or None,
-                    st.session_state.get(f"{key}_all", True),
-                    st.session_state.get(f"{key}_gloss", True),
-                )
+            summary = _summary(result)
+        else:
+            review.flag_text(common.store(), row.segment.id, text, **fields)
     except WorkbenchError as err:
         _fail(err)
         return
@@ -354,12 +308,11 @@ ACCEPT_ALL_KEY = "accept_everywhere"
 ACCEPT_GLOSSARY_KEY = "accept_to_glossary"
 
 
-def _flag_list(document_id: int, row: ReviewRow) -> None:
+def _flag_list(row: ReviewRow) -> None:
     shown = [f for f in row.flags if f.status != "dismissed"]
     if not shown:
         st.caption("No flags on this sentence.")
         return
-    model = row.translation.model if row.translation is not None else None
     if any(f.status == "open" for f in shown):
         cols = st.columns(2)
         cols[0].toggle(
@@ -405,13 +358,13 @@ def _flag_list(document_id: int, row: ReviewRow) -> None:
                 key=f"{key}_ok",
                 type="primary",
                 on_click=_accept,
-                args=(document_id, flag, model),
+                args=(flag,),
                 width="stretch",
             )
             cols[3].button("Dismiss", key=f"{key}_no", on_click=_dismiss, args=(flag,), width="stretch")
 
 
-def _flag_form(document_id: int, row: ReviewRow) -> None:
+def _flag_form(row: ReviewRow) -> None:
     key = f"new_{row.segment.id}"
     candidates = common.name_candidates(common.store(), row)
     with st.expander("Flag a span as a garbled name or term", expanded=False):
@@ -441,10 +394,10 @@ def _flag_form(document_id: int, row: ReviewRow) -> None:
         cols[0].checkbox("Accept the correction now", value=True, key=f"{key}_accept")
         cols[1].checkbox("Apply to every occurrence in this document", value=True, key=f"{key}_all")
         cols[2].checkbox("Add to glossary", value=True, key=f"{key}_gloss")
-        st.button("Flag", key=f"{key}_go", type="primary", on_click=_add_flag, args=(document_id, row))
+        st.button("Flag", key=f"{key}_go", type="primary", on_click=_add_flag, args=(row,))
 
 
-def _editor(document_id: int, row: ReviewRow, visible: Sequence[ReviewRow]) -> None:
+def _editor(row: ReviewRow, visible: Sequence[ReviewRow]) -> None:
     numbers = [r.segment.position + 1 for r in visible]
     number = row.segment.position + 1
     index = numbers.index(number)
@@ -473,8 +426,8 @@ def _editor(document_id: int, row: ReviewRow, visible: Sequence[ReviewRow]) -> N
             render.pair(source_html, mt_html, boilerplate=row.segment.boilerplate), unsafe_allow_html=True
         )
 
-        _flag_list(document_id, row)
-        _flag_form(document_id, row)
+        _flag_list(row)
+        _flag_form(row)
 
         key = _prepare_editor(row)
         st.text_area(
@@ -578,7 +531,7 @@ def render_page() -> None:
         return
     # A sentence outside the filter (e.g. typed in "Go to sentence"): show the next one in it.
     current = next((r for r in visible if r.segment.position + 1 >= number), visible[0])
-    _editor(document_id, current, visible)
+    _editor(current, visible)
     st.caption("All sentences in this view; hover a highlighted span for why it was flagged.")
     st.markdown(render.rows_table([_table_row(r, r is current) for r in visible]), unsafe_allow_html=True)
 
