@@ -45,12 +45,36 @@ def _pattern(entries: Sequence[GlossaryEntry]) -> re.Pattern[str] | None:
 
 
 def find(text: str, entries: Sequence[GlossaryEntry]) -> list[tuple[int, int, GlossaryEntry]]:
-    """Spans of known-wrong forms in text, with the entry each one matched."""
+    """Spans of known-wrong forms in text, with the entry each one matched.
+
+    A match that lies inside an occurrence of its own correct form is not a wrong form: with
+    "Gerasimov" -> "Valery Gerasimov", the text "Valery Gerasimov" is already right, and
+    applying the glossary twice changes nothing.
+    """
     pattern = _pattern(entries)
     if pattern is None:
         return []
     by_form = {e.wrong.casefold(): e for e in entries}
-    return [(m.start(), m.end(), by_form[m.group(0).casefold()]) for m in pattern.finditer(text)]
+    found = []
+    for m in pattern.finditer(text):
+        entry = by_form[m.group(0).casefold()]
+        if not _inside_correct_form(text, m.start(), m.end(), entry):
+            found.append((m.start(), m.end(), entry))
+    return found
+
+
+def _inside_correct_form(text: str, start: int, end: int, entry: GlossaryEntry) -> bool:
+    right = entry.right.casefold()
+    if len(right) <= end - start:
+        return False
+    window = text[max(0, end - len(right)) : start + len(right)].casefold()
+    offset = window.find(right)
+    while offset != -1:
+        begin = max(0, end - len(right)) + offset
+        if begin <= start and begin + len(right) >= end:
+            return True
+        offset = window.find(right, offset + 1)
+    return False
 
 
 def _match_case(found: str, right: str) -> str:

@@ -1,0 +1,64 @@
+"""Applying glossary corrections to MT output: whole words, any case, possessives, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.glossary import GlossaryEntry, apply, find
+
+SEED = [
+    GlossaryEntry("Millie", "Milley"),
+    GlossaryEntry("Milli", "Milley"),
+    GlossaryEntry("Scholes", "Scholz"),
+    GlossaryEntry("Naphtali", "Naftali"),
+    GlossaryEntry("contradictory telephone connection", "deconfliction line", kind="term"),
+]
+
+
+@pytest.mark.parametrize(
+    ("mt", "expected"),
+    [
+        ("General Mark Milli spoke.", "General Mark Milley spoke."),
+        ("Millie's staff and Scholes' office.", "Milley's staff and Scholz' office."),
+        ("MILLIE said", "MILLEY said"),
+        ("millie said", "Milley said"),
+        ("It maintains a contradictory telephone connection.", "It maintains a deconfliction line."),
+        ("Milliarden and Millionen and Milliband stay.", "Milliarden and Millionen and Milliband stay."),
+        ("Naphtali-Bennett stays hyphenated", "Naphtali-Bennett stays hyphenated"),
+    ],
+)
+def test_apply_corrects_whole_words_only(mt: str, expected: str):
+    assert apply(mt, SEED)[0] == expected
+
+
+def test_apply_reports_each_replacement_with_its_span():
+    text, done = apply("Olaf Scholes and Millie met.", SEED)
+    assert text == "Olaf Scholz and Milley met."
+    assert [(r.start, r.end, r.wrong, r.right) for r in done] == [
+        (5, 12, "Scholes", "Scholz"),
+        (17, 23, "Millie", "Milley"),
+    ]
+    assert [r.as_json() for r in done] == [
+        {"from": "Scholes", "to": "Scholz"},
+        {"from": "Millie", "to": "Milley"},
+    ]
+
+
+def test_longest_wrong_form_wins():
+    entries = [GlossaryEntry("Gerasimo", "Gerasimov"), GlossaryEntry("Valerie Gerasimo", "Valery Gerasimov")]
+    assert apply("General Valerie Gerasimo and Gerasimo", entries)[0] == (
+        "General Valery Gerasimov and Gerasimov"
+    )
+
+
+def test_a_correction_containing_its_wrong_form_is_applied_once():
+    entries = [GlossaryEntry("Gerasimov", "Valery Gerasimov")]
+    once, done = apply("General Gerasimov met Valery Gerasimov.", entries)
+    assert once == "General Valery Gerasimov met Valery Gerasimov."
+    assert len(done) == 1
+    assert apply(once, entries) == (once, [])
+    assert find(once, entries) == []
+
+
+def test_empty_glossary_changes_nothing():
+    assert apply("Millie", []) == ("Millie", [])
