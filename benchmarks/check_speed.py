@@ -8,8 +8,9 @@ pairs that name random people from the knowledge base in German and English with
 numbers, a fifth of them with a garbled name, so that most surnames are new to the checker.
 Loading the knowledge base is timed on its own; checking is timed as one 1,000-sentence
 document and as 100 documents of 10 sentences, for the source side alone and for source + MT,
-cold (fresh knowledge base, empty caches) and warm. Prints a table and writes
-benchmarks/results/check_speed.json.
+cold (fresh knowledge base, empty caches) and warm; the last run passes corpus spellings
+counted from all 100 translated documents (counting them is timed on its own, like the review
+app does once for the store). Prints a table and writes benchmarks/results/check_speed.json.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from workbench import names  # noqa: E402
 from workbench.knowledge import load_kb  # noqa: E402
-from workbench.names import check_segments  # noqa: E402
+from workbench.names import check_segments, spelling_counts  # noqa: E402
 
 MONTHS = [
     ("Januar", "January"), ("Februar", "February"), ("März", "March"), ("April", "April"),
@@ -119,15 +120,23 @@ def main() -> None:
     load_s = time.perf_counter() - start
     src, mt = sentences(kb, args.sentences)
     n = len(src)
+    start = time.perf_counter()
+    corpus = spelling_counts(["\n".join(mt[i : i + 10]) for i in range(0, n, 10)], kb, "en")
+    corpus_s = time.perf_counter() - start
     runs = {
         "source only, one document": lambda kb: len(check_segments(src, kb=kb)),
         "source + MT, one document": lambda kb: len(check_segments(src, mt, kb=kb)),
         "source + MT, 100 documents of 10": lambda kb: sum(
             len(check_segments(src[i : i + 10], mt[i : i + 10], kb=kb)) for i in range(0, n, 10)
         ),
+        "... with corpus spellings": lambda kb: sum(
+            len(check_segments(src[i : i + 10], mt[i : i + 10], kb=kb, corpus_spellings=corpus))
+            for i in range(0, n, 10)
+        ),
     }
     results = []
-    print(f"knowledge base: {len(kb)} people, loaded in {load_s:.3f} s (not counted below)\n")
+    print(f"knowledge base: {len(kb)} people, loaded in {load_s:.3f} s (not counted below)")
+    print(f"corpus: {len(corpus)} spellings from {n} sentences in {corpus_s:.3f} s (not counted below)\n")
     print(f"{'run':<36}{'sentences':>10}{'cold s':>8}{'warm s':>8}{'ms/sent':>9}{'flags':>7}")
     for name, fn in runs.items():
         # Cold: a fresh knowledge base and empty word caches, as in a new process.
@@ -142,6 +151,8 @@ def main() -> None:
     report = {
         "kb_people": len(kb),
         "kb_load_seconds": load_s,
+        "corpus_spellings": len(corpus),
+        "corpus_count_seconds": corpus_s,
         "repeat": args.repeat,
         "cold": "first call with a fresh knowledge base and empty caches; ms/sent is from it",
         "warm": "fastest of the repeats after it (caches filled)",

@@ -114,3 +114,59 @@ def test_kb_option_replaces_the_default_knowledge_base(tmp_path):
     flags = json.loads(run("--src", str(src), "--kb", str(kb), "--json").output)
 
     assert [(f["text"], f["suggestion"]) for f in flags] == [("Kowalsky", "Kowalski")]
+
+
+def test_corpus_files_flag_a_spelling_rare_across_the_corpus(tmp_path):
+    src = tmp_path / "src.de.txt"
+    mt = tmp_path / "mt.en.txt"
+    src.write_text("Beamte sagten, er werde reisen.\n", encoding="utf-8")
+    mt.write_text("Officials said Milli would travel.\n", encoding="utf-8")
+    corpus = tmp_path / "corpus.en.txt"
+    corpus.write_text("General Mark Milley said the talks would go on.\nMilley left.\n" * 7, encoding="utf-8")
+
+    alone = run("--src", str(src), "--mt", str(mt), "--json")
+    with_corpus = run(
+        "--src", str(src), "--mt", str(mt), "--corpus", str(corpus), "--corpus", str(corpus), "--json"
+    )
+
+    assert alone.exit_code == 0 and json.loads(alone.output) == []
+    assert with_corpus.exit_code == 0, with_corpus.output
+    flags = json.loads(with_corpus.output)
+    assert [(f["line"], f["side"], f["text"], f["kind"], f["suggestion"]) for f in flags] == [
+        (1, "mt", "Milli", "inconsistency", "Milley")
+    ]
+    # Both files count: 14 mentions each.
+    assert '"Milley" 28x elsewhere in the corpus' in flags[0]["reason"]
+
+
+def test_seed_with_a_german_corpus_flags_the_same_names(tmp_path):
+    corpus = tmp_path / "corpus.de.txt"
+    corpus.write_text(
+        "Generalstabschef Mark Milley sprach mit Valeri Gerassimow.\n"
+        "Verteidigungsminister Sergej Schoigu und Bundeskanzler Olaf Scholz telefonierten.\n" * 5,
+        encoding="utf-8",
+    )
+
+    result = run("--src", SEED, "--corpus", str(corpus), "--json")
+
+    assert result.exit_code == 0, result.output
+    flags = json.loads(result.output)
+    assert {(f["text"], f["suggestion"]) for f in flags} == {
+        ("Milli", "Milley"),
+        ("Millie", "Milley"),
+        ("Gerasimo", "Gerasimov"),
+        ("Schoiku", "Shoigu"),
+        ("Scholes", "Scholz"),
+        ("Naphtali", "Naftali"),
+    }
+    assert len({(f["line"], f["start"]) for f in flags}) == len(flags)
+
+
+def test_a_missing_corpus_file_is_a_clear_error(tmp_path):
+    src = tmp_path / "src.txt"
+    src.write_text("Text.\n", encoding="utf-8")
+
+    result = run("--src", str(src), "--corpus", str(tmp_path / "other.txt"))
+
+    assert result.exit_code == 1
+    assert "other.txt does not exist" in result.output and "Traceback" not in result.output

@@ -9,7 +9,7 @@ import pytest
 from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry
 from workbench.knowledge import NameRecord, build_kb, load_kb
-from workbench.names import Flag, candidates, check_segments, transliterate
+from workbench.names import Flag, candidates, check_segments, spelling_counts, transliterate
 from workbench.textio import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,6 +246,133 @@ def test_minority_spelling_of_an_unknown_name_is_flagged(small_kb):
 def test_inflected_forms_are_not_inconsistent(kb):
     src = ["US-Präsident Joe Biden sprach.", "Bidens Äußerungen und Putins Antwort folgten."]
     assert check_segments(src, kb=kb) == []
+
+
+# --- d. inconsistency across the corpus ---------------------------------------------------------
+
+# Another document of the corpus, naming General Milley twice: seven of them spell him 14 times.
+MILLEY_DOCUMENT = "General Mark Milley said the talks would go on.\nMilley left for Brussels."
+
+
+def test_corpus_counts_family_names_and_full_names(kb):
+    counts = spelling_counts([MILLEY_DOCUMENT, "Bundeskanzler Olaf Scholz sprach mit Milley."], kb, "en")
+
+    assert counts["Milley"] == 3 and counts["Mark Milley"] == 1
+    # Ordinary capitalised words and places are not spellings of anyone.
+    assert "Brussels" not in counts and "General" not in counts
+
+
+def test_corpus_counts_need_a_known_language(kb):
+    with pytest.raises(InputError, match='"fr".*"de" or "en"'):
+        spelling_counts(["Text."], kb, "fr")
+
+
+def test_a_spelling_rare_in_the_corpus_is_flagged_only_with_the_corpus(kb):
+    corpus = spelling_counts([MILLEY_DOCUMENT] * 7, kb, "en")
+    mt = ["Officials said Milli would travel to Brussels."]
+
+    assert check_segments(["x"], mt, kb=kb) == []
+    flags = check_segments(["x"], mt, kb=kb, corpus_spellings=corpus)
+
+    assert [(f.text, f.kind, f.suggestion) for f in flags] == [("Milli", "inconsistency", "Milley")]
+    assert '"Milley" 14x elsewhere in the corpus' in flags[0].reason
+
+
+def test_the_corpus_says_which_of_two_close_people_is_meant(kb):
+    # "Milli" is one edit from Javier Milei and two from Mark Milley: the corpus names Milley.
+    corpus = spelling_counts([MILLEY_DOCUMENT] * 7, kb, "en")
+    flags = check_segments(["x"], ["General Milli said so."], kb=kb, corpus_spellings=corpus)
+    assert [(f.text, f.suggestion) for f in flags] == [("Milli", "Milley")]
+
+
+def test_corpus_never_flags_a_right_variant_or_another_real_person(kb):
+    corpus = spelling_counts(
+        ["President Volodymyr Zelensky spoke.\nZelensky left.", MILLEY_DOCUMENT, "Olaf Scholz spoke."] * 10,
+        kb,
+        "en",
+    )
+    mt = [
+        "President Volodymyr Zelenskyy and Volodymyr Zelenskiy are the same spelling of a known name.",
+        "President Javier Milei of Argentina met Martin Schulz.",
+    ]
+    assert check_segments(["x", "y"], mt, kb=kb, corpus_spellings=corpus) == []
+
+
+def test_a_name_the_knowledge_base_does_not_know_is_held_to_the_corpus_spelling(kb):
+    corpus = spelling_counts(["Minister Thomas Kowalczyk said so.\nKowalczyk left."] * 5, kb, "en")
+    mt = ["The minister quoted Deputy Minister Kowalcyk.", "Minister Anna Kowalcyk spoke."]
+
+    assert check_segments(["x", "y"], mt, kb=kb) == []
+    flags = check_segments(["x", "y"], mt, kb=kb, corpus_spellings=corpus)
+
+    # Line 2 names another first name than the corpus's Kowalczyk: maybe another person.
+    assert [(f.line, f.text, f.kind, f.suggestion) for f in flags] == [
+        (1, "Kowalcyk", "inconsistency", "Kowalczyk")
+    ]
+    assert '"Kowalczyk" 10x elsewhere in the corpus' in flags[0].reason
+
+
+def test_an_english_word_near_a_frequent_unknown_name_is_not_held_to_it(kb):
+    corpus = spelling_counts(["Minister Thomas Kowalczyk said so."] * 10, kb, "en")
+    # Bare capitalised words (no title or given name) are held to the corpus only when they
+    # sound like the name; Kowalcyk and Kowalczyk do not, to the phonetic keys.
+    mt = ["Kowalcyk said so.", "Officials quoted Kowalcyk."]
+    assert check_segments(["x", "y"], mt, kb=kb, corpus_spellings=corpus) == []
+
+
+def test_a_corpus_without_a_clear_majority_flags_nothing(kb):
+    mt = ["Minister Kowalcyk said so."]
+    close = {"Kowalczyk": 4, "Kowalcyk": 2}
+    clear = {"Kowalczyk": 6, "Kowalcyk": 2}
+
+    assert check_segments(["x"], mt, kb=kb, corpus_spellings=close) == []
+    flags = check_segments(["x"], mt, kb=kb, corpus_spellings=clear)
+    assert [(f.text, f.suggestion) for f in flags] == [("Kowalcyk", "Kowalczyk")]
+    assert '"Kowalczyk" 6x elsewhere in the corpus, "Kowalcyk" only 2x' in flags[0].reason
+
+
+def test_the_corpus_spelling_overrules_the_documents_own_majority(kb):
+    corpus = spelling_counts(["Minister Kowalczyk said so."] * 12, kb, "en")
+    mt = ["Minister Kowalcyk said so.", "Kowalcyk left.", "Kowalczyk agreed."]
+
+    flags = check_segments(["a", "b", "c"], mt, kb=kb, corpus_spellings=corpus)
+
+    assert all("12x in the corpus (1 in this document)" in f.reason for f in flags)
+    assert [(f.line, f.text, f.suggestion) for f in flags] == [
+        (1, "Kowalcyk", "Kowalczyk"),
+        (2, "Kowalcyk", "Kowalczyk"),
+    ]
+
+
+def test_capitalised_english_words_stay_unflagged_when_the_corpus_names_people_near_them(kb):
+    # Every known person three times in the corpus: "Guard" ~ Guaidó, "Coast" ~ Costa and
+    # "Grand" ~ Grandi have a frequent name in reach, and still are no misspellings of it.
+    people = [f"{r.canonical} spoke.\n{r.canonical} left.\n{r.canonical} agreed." for r in kb.records]
+    corpus = spelling_counts(people, kb, "en")
+    words = ["Party", "Guard", "Coast", "Grand", "Globe", "County", "Storm", "Police", "Strait", "Street"]
+    mt = [f"Officials from {w} said so, and the {w} agreed; {w} declined." for w in words]
+    assert check_segments(["x"] * len(mt), mt, kb=kb, corpus_spellings=corpus) == []
+
+
+def test_the_seed_with_a_corpus_flags_the_same_names_once_each(kb):
+    corpus = spelling_counts(
+        [
+            "Generalstabschef Mark Milley sprach mit Valeri Gerassimow.\n"
+            "Verteidigungsminister Sergej Schoigu und Bundeskanzler Olaf Scholz telefonierten.\n"
+            "Laut Milley und Scholz ist die Lage ernst."
+        ]
+        * 5,
+        kb,
+        "de",
+    )
+
+    flags = check_segments(seed_lines(), kb=kb, corpus_spellings=corpus)
+
+    assert texts(flags) == {text: {right} for text, right in GARBLED.items()}
+    spans = [(f.line, f.start) for f in flags]
+    assert len(spans) == len(set(spans))
+    milli = next(f for f in flags if f.text == "Milli")
+    assert milli.kind == "inconsistency" and '"Milley" 10x elsewhere in the corpus' in milli.reason
 
 
 # --- e. source <-> MT mismatch --------------------------------------------------------------------

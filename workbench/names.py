@@ -6,7 +6,7 @@ and says why in a flag the reviewer can accept or dismiss:
   glossary         a known wrong form from the glossary ("Scholes" -> "Scholz")
   near-miss        close in spelling and sound to a known name ("General Mark Milli" -> "Milley")
   transliteration  a German spelling of a Slavic name left in English ("Schoigu" -> "Shoigu")
-  inconsistency    one person spelled several ways in the document ("Millie" / "Milli")
+  inconsistency    one person spelled several ways in the document or across the corpus
   mismatch         a name or number in the source missing or altered in the translation
 
 German capitalises every noun, so a capitalised German word is only taken for a name with
@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import process
@@ -348,15 +348,146 @@ def _similar(a: str, b: str, distance: int, alike: bool, context: bool) -> bool:
     return distance == 3 and alike and context and shortest >= 6
 
 
+def _inflection(a: str, b: str) -> bool:
+    """Whether one casefolded word is the other with an ending (Russia/Russian, Kiper/Kipers)."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) :] in _INFLECTION_ENDINGS
+
+
+def _shared_start(a: str, b: str) -> int:
+    """How many letters two casefolded words share at their start."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+# --- corpus spellings ---------------------------------------------------------------------
+
+# A spelling from the rest of the corpus outvotes the document's only with a clear lead: at
+# least three occurrences, and three times as many as the document's own form and any rival.
+_CORPUS_MIN = 3
+_CORPUS_LEAD = 3
+# Evidence that makes a word a name in the corpus counts. A capitalised English word or a
+# sentence opener is too weak alone: it may be an ordinary word ("Coast" ~ Costa).
+_NAME_EVIDENCE = frozenset({"known", "title", "given-name", "document"})
+# English plural and verb endings: "Costs" or "Chunking" is a word, not a garbled Costa or Chunying.
+_ENGLISH_ENDINGS = ("s", "ed", "ing")
+
+
+def _corpus_weak(candidate: Candidate) -> bool | None:
+    """False for a name with evidence, True for one capitalised word inside an English sentence
+    (held to the corpus more strictly), None for too little evidence: a sentence opener or a
+    run of capitalised words (a title-case headline) is no name for the corpus check."""
+    if candidate.evidence in _NAME_EVIDENCE:
+        return False
+    if candidate.evidence == "capitalised" and len(candidate.tokens) == 1:
+        return True
+    return None
+
+
+def _corpus_similar(word: str, form: str, distance: int, alike: bool, weak: bool) -> bool:
+    """Whether a corpus spelling is close enough to be the same name as word.
+
+    Without a shared start of four letters the two must sound alike too ("Kerner" is not
+    "Kerber"). A word with weak evidence of being a name must keep the name's start, change
+    its ending and sound alike ("Milli" ~ "Milley"); that keeps most English words near a name
+    out ("Guard" ~ "Guaidó", "Storm" ~ "Store", "Grand" ~ "Grandi", "Costs" ~ "Costa").
+    """
+    a, b = word.casefold(), form.casefold()
+    if a[:1] != b[:1] or _inflection(a, b) or not _similar(a, b, distance, alike, context=False):
+        return False
+    shared = _shared_start(a, b)
+    if not weak:
+        return alike or shared >= 4
+    if not alike or shared < 4 or a.startswith(b) or b.startswith(a):
+        return False
+    return not any(a.endswith(e) and not b.endswith(e) for e in _ENGLISH_ENDINGS)
+
+
+class _Corpus:
+    """Spelling counts from the corpus, casefolded for lookup; built once per check."""
+
+    def __init__(self, spellings: Mapping[str, int]) -> None:
+        self.counts: dict[str, int] = {}
+        # casefolded family spelling -> casefolded first given names written with it
+        self.given: dict[str, set[str]] = defaultdict(set)
+        self.shown: dict[str, str] = {}  # casefolded -> the spelling written most often
+        most: dict[str, int] = {}
+        for spelling, n in spellings.items():
+            if n <= 0:
+                continue
+            if " " in spelling:
+                given, _, rest = spelling.strip().partition(" ")
+                self.given[rest.rpartition(" ")[2].casefold()].add(given.casefold())
+                continue
+            folded = spelling.casefold()
+            self.counts[folded] = self.counts.get(folded, 0) + n
+            if n > most.get(folded, 0):
+                most[folded] = n
+                self.shown[folded] = spelling
+        self._choices = list(self.counts)
+
+    def count(self, word: str) -> int:
+        return self.counts.get(word.casefold(), 0)
+
+    def outvotes(self, n: int, *others: int) -> bool:
+        return n >= _CORPUS_MIN and all(n >= _CORPUS_LEAD * other for other in others)
+
+    def near(self, word: str) -> list[tuple[str, int]]:
+        """Casefolded spellings within two edits of word (not word itself), with the distance."""
+        query = word.casefold()
+        found = process.extract(query, self._choices, scorer=OSA.distance, score_cutoff=2, limit=None)
+        return [(choice, int(distance)) for choice, distance, _ in found if choice != query]
+
+
+def spelling_counts(texts: Iterable[str], kb: KnowledgeBase, lang: str) -> Counter[str]:
+    """How often each spelling of a person's name occurs across many documents.
+
+    Each text is one document, one segment per line, in German ("de") or English ("en").
+    Every family name taken for a person's (known, after a title or given name, or so
+    elsewhere in the document) counts under its spelling ("Milley"); written with a given
+    name it counts under the full spelling too ("Mark Milley"), which tells namesakes apart.
+    Pass the result to check_segments as corpus_spellings.
+    """
+    side = {lang: side for side, lang in _LANG.items()}.get(lang)
+    if side is None:
+        raise InputError(f'unknown language "{lang}" for spelling counts; use "de" or "en".')
+    counts: Counter[str] = Counter()
+    for text in texts:
+        checker = _Checker({side: text.split("\n")}, kb, ())
+        checker.collect()
+        mentions = checker.mentions[side]
+        # A bare capitalised word counts where the document names it with evidence elsewhere.
+        names = {m.token.text for m in mentions if m.candidate.evidence in _NAME_EVIDENCE}
+        for m in mentions:
+            if not m.is_family or m.token.text not in names:
+                continue
+            family = _stem(m.token.text, lang, kb)
+            counts[family] += 1
+            if len(m.candidate.tokens) > 1:
+                counts[f"{m.candidate.tokens[0].text} {family}"] += 1
+    return counts
+
+
 class _Checker:
     def __init__(
         self,
         sides: dict[str, Sequence[str]],
         kb: KnowledgeBase,
         glossary: Sequence[GlossaryEntry],
+        corpus: _Corpus | None = None,
+        reviewed: str = "",
     ) -> None:
         self.sides = sides
         self.kb = kb
+        # Spellings across the corpus, for the side under review ("src" or "mt") only.
+        self.corpus = corpus
+        self.reviewed = reviewed
+        self._corpus_cache: dict[tuple[str, bool], tuple[str, int, int, bool] | None] = {}
+        self.corpus_flagged: set[str] = set()  # casefolded forms the corpus check flagged
         self.glossary = [g for g in glossary if g.wrong.strip() and g.right.strip()]
         self.flags: list[Flag] = []
         self.mentions: dict[str, list[_Mention]] = {side: [] for side in sides}
@@ -570,6 +701,14 @@ class _Checker:
                 if given == "other":
                     continue
                 strong = context or given == "match" or in_doc[p] > 0
+                backed = self._corpus_backs(p, word, side)
+                if (
+                    backed
+                    and not strong
+                    and _corpus_weak(m.candidate)
+                    and _corpus_similar(word, family, distance, alike, weak=True)
+                ):
+                    strong = True  # "Officials said Milli ..." where the corpus writes "Milley" 14x
                 if not _similar(word, family, distance, alike, strong):
                     continue
                 # Without context a capitalised word must be very close in spelling and sound
@@ -578,12 +717,13 @@ class _Checker:
                     distance > 1 or not alike or len(word) < 6 or word.casefold().startswith(family)
                 ):
                     continue
-                rank = (given != "match", in_doc[p] == 0, distance, not alike)
+                # The document's own evidence first, then the corpus's, then spelling and sound.
+                rank = (given != "match", in_doc[p] == 0, not backed, distance, not alike)
                 options.append((rank, p, person.family, distance, alike, given))
         for folded, right in self.glossary_right.items():
             distance, alike = _close(word, folded)
             if distance and _similar(word, folded, distance, alike, context):
-                options.append(((True, True, distance, not alike), -1, right, distance, alike, ""))
+                options.append(((True, True, True, distance, not alike), -1, right, distance, alike, ""))
         if not options:
             return False
         options.sort(key=lambda o: o[0])
@@ -620,6 +760,13 @@ class _Checker:
                 f"document ({', '.join(why)})."
             )
             self._flag(m, "inconsistency", right, reason, confidence + 0.1)
+        elif not rank[2]:
+            listed = ", ".join(f'"{form}" {n}x' for form, n in self._corpus_forms(index, side))
+            reason = (
+                f'"{m.token.text}" is {person.record.canonical}{spelled}, spelled {listed} elsewhere in the '
+                f"corpus ({', '.join(why)})."
+            )
+            self._flag(m, "inconsistency", right, reason, confidence + 0.1)
         else:
             if not rank[1]:
                 why.append(f"the document refers to {person.record.canonical} elsewhere")
@@ -632,6 +779,21 @@ class _Checker:
             in_doc[index] += 1  # a confident guess tells who later bare mentions are; a weak one not
         self.resolved[(m.side, m.line, m.token.start)] = index
         return True
+
+    def _corpus_forms(self, p: int, side: str) -> list[tuple[str, int]]:
+        """The person's right family-name spellings in the corpus, most frequent first."""
+        if self.corpus is None or side != self.reviewed:
+            return []
+        person = self.kb.people[p]
+        right = person.family_forms & (person.en_tokens if side == "mt" else person.de_tokens)
+        found = [(self.corpus.shown[f], self.corpus.counts[f]) for f in right if f in self.corpus.counts]
+        return sorted(found, key=lambda x: (-x[1], x[0]))
+
+    def _corpus_backs(self, p: int, word: str, side: str) -> bool:
+        """Whether the corpus spells person p right far more often than it writes word."""
+        if self.corpus is None or side != self.reviewed:
+            return False
+        return self.corpus.outvotes(sum(n for _, n in self._corpus_forms(p, side)), self.corpus.count(word))
 
     def _rule_transliteration(self, m: _Mention, word: str) -> None:
         english = transliterate(word)
@@ -650,6 +812,62 @@ class _Checker:
             self._flag(m, "transliteration", english, reason, 0.55)
 
     # - d. inconsistency -
+
+    def check_corpus(self, side: str) -> None:
+        """Names the knowledge base does not know, spelled one way here and another in the corpus."""
+        if self.corpus is None or side != self.reviewed:
+            return
+        lang = _LANG[side]
+        taken = [(f.line, f.start, f.end) for f in self.flags if f.side == side]
+        for m in self.mentions[side]:
+            t = m.token
+            if not m.is_family or any(n == m.line and s < t.end and t.start < e for n, s, e in taken):
+                continue
+            word = _stem(t.text, lang, self.kb)
+            weak = _corpus_weak(m.candidate)
+            if weak is None or self.kb.people_with(word):
+                continue  # too little evidence, or a form the knowledge base knows (or judged)
+            major = self._corpus_major(self.corpus, word, weak)
+            if major is None:
+                continue
+            right, n, distance, alike = major
+            given = m.candidate.tokens[0].text.casefold() if len(m.candidate.tokens) > 1 else ""
+            known_given = self.corpus.given.get(right.casefold())
+            if given and known_given and given not in known_given:
+                continue  # the corpus writes this spelling with other given names: another person
+            own = self.corpus.count(word)
+            rare = f', "{word}" only {own}x' if own else ""
+            # The corpus may hold this document too: say so when it spells the name right itself.
+            here = sum(
+                1 for o in self.mentions[side] if o.is_family and o.token.text.casefold() == right.casefold()
+            )
+            where = f"in the corpus ({here} in this document)" if here else "elsewhere in the corpus"
+            why = f"edit distance {distance}{', sounds alike' if alike else ''}"
+            reason = (
+                f'"{t.text}" is spelled "{right}" {n}x {where}{rare} ({why}): one person spelled two ways.'
+            )
+            self._flag(m, "inconsistency", right, reason, 0.6 + 0.1 * alike)
+            self.corpus_flagged.add(word.casefold())
+
+    def _corpus_major(self, corpus: _Corpus, word: str, weak: bool) -> tuple[str, int, int, bool] | None:
+        """The corpus spelling that clearly outvotes word: (spelling, count, distance, alike)."""
+        key = (word.casefold(), weak)
+        if key in self._corpus_cache:
+            return self._corpus_cache[key]
+        near = []
+        for form, distance in corpus.near(word):
+            alike = bool(phonetic_keys(word) & phonetic_keys(form))
+            if _corpus_similar(word, form, distance, alike, weak):
+                near.append((corpus.counts[form], form, distance, alike))
+        major = None
+        # A spelling the knowledge base knows was judged against it by the near-miss check.
+        if near and not any(self.kb.people_with(form) for _, form, _, _ in near):
+            near.sort(key=lambda x: (-x[0], x[1]))
+            n, form, distance, alike = near[0]
+            if corpus.outvotes(n, corpus.count(word), *(other for other, *_ in near[1:])):
+                major = (corpus.shown[form], n, distance, alike)
+        self._corpus_cache[key] = major
+        return major
 
     def check_consistency(self, side: str) -> None:
         """Unknown names spelled two ways in the document: the less likely form is the suspect."""
@@ -670,6 +888,8 @@ class _Checker:
         for group in self._spelling_groups(sorted(counts), introduced):
             if any(self.kb.people_with(f) for f in group):
                 continue  # the near-miss check already judged these against the knowledge base
+            if any(f.casefold() in self.corpus_flagged for f in group):
+                continue  # the corpus already said which spelling is right
 
             # In English, a form whose English transliteration is also there is the German one;
             # then the more frequent form, the one in the source, the one with a given name or title.
@@ -718,8 +938,7 @@ class _Checker:
             if i >= j:
                 continue
             a, b = forms[i], forms[j]
-            short, long = sorted((folded[i], folded[j]), key=len)
-            if long.startswith(short) and long[len(short) :] in _INFLECTION_ENDINGS:
+            if _inflection(folded[i], folded[j]):
                 continue  # Russia/Russian, Kiper/Kipers: inflections, not spellings
             distance, alike = _close(a, b)
             if distance > 1 and a not in introduced and b not in introduced:
@@ -1017,11 +1236,15 @@ def check_segments(
     *,
     kb: KnowledgeBase,
     glossary: Sequence[GlossaryEntry] = (),
+    corpus_spellings: Mapping[str, int] | None = None,
 ) -> list[Flag]:
     """Flags for garbled names (and altered numbers) in line-aligned German source and English MT.
 
     With mt None the source side alone is checked, as the text under review; with both, the
     glossary is applied to the MT (where wrong forms come from) and the two sides are compared.
+    corpus_spellings (from spelling_counts over other documents in the reviewed text's language)
+    adds the corpus's evidence: a spelling far rarer there than a close one is flagged as an
+    inconsistency, and a near-miss goes to the person the corpus names, not a rival.
     """
     if mt is not None and len(mt) != len(src):
         raise InputError(
@@ -1029,11 +1252,14 @@ def check_segments(
             "they must be line-aligned (one segment per line in both)."
         )
     sides: dict[str, Sequence[str]] = {"src": src} if mt is None else {"src": src, "mt": mt}
-    checker = _Checker(sides, kb, glossary)
+    reviewed = "src" if mt is None else "mt"
+    corpus = _Corpus(corpus_spellings) if corpus_spellings else None
+    checker = _Checker(sides, kb, glossary, corpus, reviewed)
     checker.collect()
-    checker.check_glossary("src" if mt is None else "mt")
+    checker.check_glossary(reviewed)
     for side in sides:
         checker.check_people(side)
+        checker.check_corpus(side)
         checker.check_consistency(side)
     if mt is not None:
         checker.check_mismatch()

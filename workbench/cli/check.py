@@ -52,12 +52,26 @@ def format_flag(flag: names.Flag) -> str:
     type=click.Path(dir_okay=False),
     help="Names knowledge base CSV [default: corpus/names.csv].",
 )
+@click.option(
+    "--corpus",
+    "corpus_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Other documents (one segment per line) in the checked text's language: English with "
+    "--mt, else German. Spellings rare there next to a close, frequent one are flagged. Repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the flags as a JSON list.")
 def check(
-    src_path: str, mt_path: str | None, glossary_path: str | None, kb_path: str | None, as_json: bool
+    src_path: str,
+    mt_path: str | None,
+    glossary_path: str | None,
+    kb_path: str | None,
+    corpus_paths: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Flag garbled names: glossary hits, near-misses, German transliterations, inconsistent
-    spellings and source/MT mismatches. With only --src, the source side is checked."""
+    spellings (in the document or across --corpus) and source/MT mismatches. With only --src,
+    the source side is checked."""
     src_name, src = _lines(src_path)
     mt = None
     if mt_path:
@@ -73,7 +87,11 @@ def check(
 
         glossary = read_glossary(glossary_path)
     kb = knowledge.load_kb(kb_path)
-    flags = names.check_segments(src, mt, kb=kb, glossary=glossary)
+    corpus = None
+    if corpus_paths:
+        documents = ["\n".join(_lines(path)[1]) for path in corpus_paths]
+        corpus = names.spelling_counts(documents, kb, "en" if mt is not None else "de")
+    flags = names.check_segments(src, mt, kb=kb, glossary=glossary, corpus_spellings=corpus)
     if as_json:
         click.echo(json.dumps([f.as_json() for f in flags], ensure_ascii=False, indent=2))
         return
