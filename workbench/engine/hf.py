@@ -80,7 +80,11 @@ class TransformersBackend:
         import torch
         from safetensors import SafetensorError
         from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
 
+        # Our own progress bar and messages tell the user what happens; a second bar per
+        # load ("Loading weights") on stderr is noise in batch runs.
+        hf_logging.disable_progress_bar()
         where = _device(device)
         try:
             tokenizer = MarianTokenizer.from_pretrained(ref.path)
