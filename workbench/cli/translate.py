@@ -49,7 +49,11 @@ _BAR_MIN_SENTENCES = 10  # below this a run takes a moment: no bar
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
 @click.option("--no-glossary", is_flag=True, help="Do not apply the glossary's corrections.")
 @click.option("--backend", "backend_name", type=click.Choice(BACKENDS), default="auto", show_default=True)
-@click.option("--precision", help="float32 (default), float16 or bfloat16.")
+@click.option(
+    "--precision",
+    help="ctranslate2: int8 (CPU default), int8_float32, int8_float16 (CUDA default), float32, ...; "
+    "transformers: float32 (default), float16, bfloat16.",
+)
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), help="Database [default: WORKBENCH_DB]."
 )
