@@ -122,3 +122,22 @@ def test_two_processes_writing_flags_and_corrections_lose_nothing(db_path: Path)
         edits = store.reference(shared).text.split()
         assert sorted(edits) == sorted(f"{who}{n}" for who in halves for n in range(N_SHARED_EDITS))
         assert store.reference(shared).version == 2 * N_SHARED_EDITS
+
+
+def _open_and_close(path: str, start: multiprocessing.Event) -> None:
+    start.wait()
+    Store.open(path).close()
+
+
+def test_processes_creating_the_same_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    # Switching a fresh file to WAL needs an exclusive lock that SQLite does not wait for.
+    for round_ in range(5):
+        path = str(tmp_path / f"new{round_}.db")
+        start = multiprocessing.Event()
+        openers = [multiprocessing.Process(target=_open_and_close, args=(path, start)) for _ in range(6)]
+        for process in openers:
+            process.start()
+        start.set()
+        for process in openers:
+            process.join(timeout=60)
+        assert [p.exitcode for p in openers] == [0] * 6

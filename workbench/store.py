@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -188,7 +189,7 @@ class Store:
             )
             db.row_factory = sqlite3.Row
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(db)
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA synchronous = NORMAL")
             if migrate:
@@ -897,6 +898,24 @@ def _conflict(what: str, reviewer: str, updated: str, version: int) -> ConflictE
         f"{what} was changed by {who} at {updated} (version {version}); "
         "reload to see their change, then apply yours again."
     )
+
+
+def _enable_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting out other processes that create the same new database.
+
+    Changing the journal mode needs an exclusive lock, and SQLite does not run the busy
+    handler for it: two processes opening a fresh file at once would otherwise fail at once
+    with "database is locked".
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
