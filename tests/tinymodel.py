@@ -40,15 +40,26 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
 
     text = out_dir / "spm_train.txt"
     seed_text = [
-        line for f in sorted(SEEDS.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines() if line
+        line
+        for f in sorted(SEEDS.glob("*.txt"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line
     ]
     lines = [s for pair in PAIRS for s in pair] + seed_text
     text.write_text("\n".join(lines) + "\n", encoding="utf-8")
     prefix = out_dir / "spm"
     spm.SentencePieceTrainer.train(
-        input=str(text), model_prefix=str(prefix), vocab_size=600, model_type="unigram",
-        character_coverage=1.0, pad_id=-1, bos_id=-1, eos_id=1, unk_id=0,
-        hard_vocab_limit=False, minloglevel=2,
+        input=str(text),
+        model_prefix=str(prefix),
+        vocab_size=600,
+        model_type="unigram",
+        character_coverage=1.0,
+        pad_id=-1,
+        bos_id=-1,
+        eos_id=1,
+        unk_id=0,
+        hard_vocab_limit=False,
+        minloglevel=2,
     )
     sp = spm.SentencePieceProcessor(model_file=f"{prefix}.model")
     vocab = {"</s>": 0, "<unk>": 1}
@@ -61,15 +72,29 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
     for name in ("source.spm", "target.spm"):
         (out_dir / name).write_bytes(Path(f"{prefix}.model").read_bytes())
     tok = MarianTokenizer(
-        source_spm=str(out_dir / "source.spm"), target_spm=str(out_dir / "target.spm"),
+        source_spm=str(out_dir / "source.spm"),
+        target_spm=str(out_dir / "target.spm"),
         vocab=str(out_dir / "vocab.json"),
     )
     config = MarianConfig(
-        vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=64, encoder_layers=2, decoder_layers=2,
-        encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=128, decoder_ffn_dim=128,
-        max_position_embeddings=128, pad_token_id=vocab["<pad>"], eos_token_id=0,
-        decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0, scale_embedding=True,
-        share_encoder_decoder_embeddings=True, dropout=0.0, activation_function="swish",
+        vocab_size=len(vocab),
+        decoder_vocab_size=len(vocab),
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=128,
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=0,
+        decoder_start_token_id=vocab["<pad>"],
+        forced_eos_token_id=0,
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        dropout=0.0,
+        activation_function="swish",
     )
     model = MarianMTModel(config)
     src = [p[0] for p in PAIRS]
@@ -86,7 +111,9 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
         if step % 25 == 24 and loss.item() < 0.02:
             model.eval()
             with torch.inference_mode():
-                out = model.generate(**tok(src, return_tensors="pt", padding=True), num_beams=4, max_new_tokens=40)
+                out = model.generate(
+                    **tok(src, return_tensors="pt", padding=True), num_beams=4, max_new_tokens=40
+                )
             if tok.batch_decode(out, skip_special_tokens=True) == tgt:
                 break
             model.train()
