@@ -49,6 +49,14 @@ class TextFile:
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252"
     warnings: tuple[str, ...] = ()
 
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines; a trailing newline ends the last line, it does not start an empty one."""
+        lines = self.text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
+
 
 def _size(size: int) -> str:
     if size >= 1024 * 1024:

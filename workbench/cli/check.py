@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import click
 
 from workbench import knowledge, names
+from workbench.cli.inputs import read_lines
 from workbench.errors import InputError
-
-log = logging.getLogger(__name__)
-
-
-def _lines(path: str) -> tuple[str, list[str]]:
-    from workbench.textio import read_text
-
-    file = read_text(path)
-    for warning in file.warnings:
-        log.warning(warning)
-    lines = file.text.split("\n")
-    # A trailing newline ends the last line; it does not start an empty one.
-    if lines and lines[-1] == "":
-        lines.pop()
-    return file.name, lines
 
 
 def format_flag(flag: names.Flag) -> str:
@@ -72,10 +57,10 @@ def check(
     """Flag garbled names: glossary hits, near-misses, German transliterations, inconsistent
     spellings (in the document or across --corpus) and source/MT mismatches. With only --src,
     the source side is checked."""
-    src_name, src = _lines(src_path)
+    src_name, src = read_lines(src_path)
     mt = None
     if mt_path:
-        mt_name, mt = _lines(mt_path)
+        mt_name, mt = read_lines(mt_path)
         if len(mt) != len(src):
             raise InputError(
                 f"{src_name} has {len(src)} lines but {mt_name} has {len(mt)}; the files must be "
@@ -89,7 +74,7 @@ def check(
     kb = knowledge.load_kb(kb_path)
     corpus = None
     if corpus_paths:
-        documents = ["\n".join(_lines(path)[1]) for path in corpus_paths]
+        documents = ["\n".join(read_lines(path)[1]) for path in corpus_paths]
         corpus = names.spelling_counts(documents, kb, "en" if mt is not None else "de")
     flags = names.check_segments(src, mt, kb=kb, glossary=glossary, corpus_spellings=corpus)
     if as_json:

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import click
 
 from workbench import config, scoring
+from workbench.cli.inputs import read_lines
 from workbench.errors import ScoringError
-
-log = logging.getLogger(__name__)
-
-
-def _lines(path: str) -> tuple[str, list[str]]:
-    from workbench.textio import read_text
-
-    file = read_text(path)
-    for warning in file.warnings:
-        log.warning(warning)
-    lines = file.text.split("\n")
-    # A trailing newline ends the last line; it does not start an empty one.
-    if lines and lines[-1] == "":
-        lines.pop()
-    return file.name, lines
 
 
 def _name_forms(glossary: str | None) -> tuple[str, list[scoring.NameForm]]:
@@ -88,8 +73,8 @@ def score(
     glossary: str | None,
 ) -> None:
     """Score a translation against one or more references, line by line."""
-    hyp_name, hyp_lines = _lines(hyp)
-    ref_files = [_lines(ref) for ref in refs]
+    hyp_name, hyp_lines = read_lines(hyp)
+    ref_files = [read_lines(ref) for ref in refs]
     wanted = [m.strip().lower() for m in metrics.split(",") if m.strip()]
     scores = scoring.score_corpus(
         hyp_lines,
