@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,42 +33,13 @@ def build(out_dir: Path, *, seed: int = 0) -> Path:
     if stamp.is_file() and json.loads(stamp.read_text()) == recipe:
         return out_dir
 
-    import sentencepiece as spm
     import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    text = out_dir / "spm_train.txt"
-    text.write_text("\n".join(_corpus_lines()) + "\n", encoding="utf-8")
-    prefix = out_dir / "spm"
-    spm.SentencePieceTrainer.train(
-        input=str(text),
-        model_prefix=str(prefix),
-        vocab_size=2000,
-        model_type="unigram",
-        character_coverage=1.0,
-        pad_id=-1,
-        bos_id=-1,
-        eos_id=1,
-        unk_id=0,
-        hard_vocab_limit=False,
-        minloglevel=2,
-    )
-    sp = spm.SentencePieceProcessor(model_file=f"{prefix}.model")
-    vocab = {"</s>": 0, "<unk>": 1}
-    for i in range(sp.get_piece_size()):
-        vocab.setdefault(sp.id_to_piece(i), len(vocab))
-    while len(vocab) < VOCAB_SIZE - 1:
-        vocab[f"▁w{len(vocab)}"] = len(vocab)
-    vocab["<pad>"] = len(vocab)
-    (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    for name in ("source.spm", "target.spm"):
-        (out_dir / name).write_bytes(Path(f"{prefix}.model").read_bytes())
-    tok = MarianTokenizer(
-        source_spm=str(out_dir / "source.spm"),
-        target_spm=str(out_dir / "target.spm"),
-        vocab=str(out_dir / "vocab.json"),
-    )
+    sys.path.insert(0, str(ROOT / "tests"))
+    from tinymodel import write_tokenizer
+
+    tok, vocab = write_tokenizer(out_dir, _corpus_lines(), vocab_size=2000, fill_to=VOCAB_SIZE)
 
     pad = vocab["<pad>"]
     config = MarianConfig(

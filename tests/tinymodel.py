@@ -10,6 +10,10 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transformers import MarianTokenizer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -29,29 +33,25 @@ PAIRS: list[tuple[str, str]] = [
 ]
 
 
-def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
+def write_tokenizer(
+    out_dir: Path, lines: list[str], *, vocab_size: int, fill_to: int | None = None
+) -> tuple[MarianTokenizer, dict[str, int]]:
+    """Train SentencePiece on lines and write a Marian tokenizer (vocab.json, source/target.spm).
+
+    ``fill_to``: pad the vocabulary with dummy pieces up to that size (before ``<pad>``), for a
+    model whose embedding matrix must have a given size.
+    """
     import sentencepiece as spm
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianTokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    random.seed(seed)
-    torch.manual_seed(seed)
-
     text = out_dir / "spm_train.txt"
-    seed_text = [
-        line
-        for f in sorted(SEEDS.glob("*.txt"))
-        for line in f.read_text(encoding="utf-8").splitlines()
-        if line
-    ]
-    lines = [s for pair in PAIRS for s in pair] + seed_text
     text.write_text("\n".join(lines) + "\n", encoding="utf-8")
     prefix = out_dir / "spm"
     spm.SentencePieceTrainer.train(
         input=str(text),
         model_prefix=str(prefix),
-        vocab_size=600,
+        vocab_size=vocab_size,
         model_type="unigram",
         character_coverage=1.0,
         pad_id=-1,
@@ -64,9 +64,9 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
     sp = spm.SentencePieceProcessor(model_file=f"{prefix}.model")
     vocab = {"</s>": 0, "<unk>": 1}
     for i in range(sp.get_piece_size()):
-        piece = sp.id_to_piece(i)
-        if piece not in vocab:
-            vocab[piece] = len(vocab)
+        vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    while fill_to is not None and len(vocab) < fill_to - 1:
+        vocab[f"\u2581w{len(vocab)}"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     for name in ("source.spm", "target.spm"):
@@ -76,6 +76,23 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
         target_spm=str(out_dir / "target.spm"),
         vocab=str(out_dir / "vocab.json"),
     )
+    return tok, vocab
+
+
+def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+    seed_text = [
+        line
+        for f in sorted(SEEDS.glob("*.txt"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    tok, vocab = write_tokenizer(out_dir, [s for pair in PAIRS for s in pair] + seed_text, vocab_size=600)
     config = MarianConfig(
         vocab_size=len(vocab),
         decoder_vocab_size=len(vocab),
