@@ -234,10 +234,33 @@ def test_name_accuracy_whole_words_and_missing_names() -> None:
     acc = scoring.name_accuracy(hyps, refs, NAMES)
     assert (acc.correct, acc.total) == (1, 4)
     assert acc.misses == (
-        scoring.NameMiss(1, "Scholz", None),
+        scoring.NameMiss(1, "Scholz", "Scholzen"),  # not a known wrong form, but looks like one
         scoring.NameMiss(2, "Milley", None),
         scoring.NameMiss(3, "Scholz", "Scholes"),
     )
+
+
+def test_name_miss_reports_an_unknown_garble_that_looks_like_the_name() -> None:
+    refs = ["General Mark Milley spoke with Valery Gerasimov."]
+    hyps = ["General Mark Millie spoke with Valery Gerasimo."]
+    forms = [
+        scoring.NameForm("Mark Milley", (), ("Milley",)),
+        scoring.NameForm("Valery Gerasimov", (), ("Gerasimov",)),
+    ]
+    acc = scoring.name_accuracy(hyps, refs, forms)
+    assert acc.misses == (
+        scoring.NameMiss(1, "Mark Milley", "Mark Millie"),
+        scoring.NameMiss(1, "Valery Gerasimov", "Valery Gerasimo"),
+    )
+
+
+def test_confidence_interval_stays_within_the_metric_range() -> None:
+    hyps = ["The war continues.", "We thank you.", "It rained."]
+    refs = ["The war continues.", "We thank you.", "It rained yesterday."]
+    scores = scoring.score_corpus(hyps, [refs], confidence=True, n_bootstrap=200)
+    for name in ("bleu", "chrf"):
+        assert 0.0 <= scores[name].ci_low <= scores[name].score <= scores[name].ci_high <= 100.0
+    assert scores["ter"].ci_low >= 0.0
 
 
 def test_name_accuracy_without_known_names_in_references() -> None:

@@ -114,7 +114,10 @@ def score_corpus(
             # sacrebleu keeps its bootstrap estimate on the score object and offers no public
             # getter; these are the same numbers its own "μ = … ± …" output prints.
             mean, half = float(result._mean), float(result._ci)
-            results[name] = Score(result.name, float(result.score), signature, mean - half, mean + half, mean)
+            # The interval is mean +- half-width; no metric goes below 0, BLEU and chrF not above 100.
+            low = max(0.0, mean - half)
+            high = mean + half if name == "ter" else min(100.0, mean + half)
+            results[name] = Score(result.name, float(result.score), signature, low, high, mean)
         else:
             results[name] = Score(result.name, float(result.score), signature)
     return results
@@ -212,9 +215,32 @@ class _Matcher:
         misses: list[NameMiss] = []
         for form, count in missing.items():
             found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
-            got = [m.group(0) for m in found if m.group(0) != form]
+            got = [m.group(0) for m in found if m.group(0) != form] or _look_alikes(hyp, form)
             misses.extend(NameMiss(number, form, got[i] if i < len(got) else None) for i in range(count))
         return correct, sum(wanted.values()), misses
+
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_LOOK_ALIKE = 75  # rapidfuzz ratio: "Millie" ~ "Milley" (83), "Gerasimo" ~ "Gerasimov" (94)
+
+
+def _look_alikes(hyp: str, form: str) -> list[str]:
+    """Spans of the hypothesis that look like a garbled ``form`` (same number of words), best first.
+
+    A miss is easier to act on when it says what the MT wrote instead ("got Millie"), also
+    when that garble is in no glossary or knowledge base yet.
+    """
+    from rapidfuzz import fuzz
+
+    words = [m for m in _WORD.finditer(hyp)]
+    size = len(form.split())
+    scored = []
+    for i in range(len(words) - size + 1):
+        span = hyp[words[i].start() : words[i + size - 1].end()]
+        score = fuzz.ratio(span.casefold(), form.casefold())
+        if score >= _LOOK_ALIKE and span != form:
+            scored.append((-score, i, span))
+    return [span for _, _, span in sorted(scored)]
 
 
 def _matcher(names: Sequence[NameForm]) -> _Matcher | None:
