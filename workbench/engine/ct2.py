@@ -204,6 +204,9 @@ def _convert(ref: ModelRef, out: Path, quantization: str) -> dict[str, Any]:
         from transformers import MarianMTModel, MarianTokenizer
     except ImportError as err:
         raise ConversionError(f"cannot convert {ref.name} to CTranslate2: {err}.") from None
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the "converting ... once" line says what happens
 
     class PadStartLoader(MarianMTLoader):
         """For a model whose <pad> embedding is not zero.
