@@ -358,14 +358,19 @@ DETECT_MT = [
 ]
 
 
-def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_path, monkeypatch, tmp_path):
-    _no_model(monkeypatch, tmp_path)
+def _import_detect_document(db_path) -> int:
+    """Import DETECT_DE with DETECT_MT as its translation; returns the document id."""
     with Store.open(db_path) as db:
-        doc = review.import_aligned(
+        return review.import_aligned(
             db,
             TextFile("d.de", "\n".join(DETECT_DE) + "\n", "utf-8"),
             mt=TextFile("d.en", "\n".join(DETECT_MT) + "\n", "utf-8"),
         ).document_id
+
+
+def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_detect_document(db_path)
     at = _review_page(_app().run())
     _assert_clean(at)
     # The detector's findings are stored as open flags and pre-highlighted with their suggestion.
@@ -468,12 +473,7 @@ def test_a_model_that_appears_later_is_picked_up_by_try_again(tiny_model, db_pat
 
 def test_a_picked_candidate_is_flagged_on_its_side(db_path, monkeypatch, tmp_path):
     _no_model(monkeypatch, tmp_path)
-    with Store.open(db_path) as db:
-        doc = review.import_aligned(
-            db,
-            TextFile("d.de", "\n".join(DETECT_DE) + "\n", "utf-8"),
-            mt=TextFile("d.en", "\n".join(DETECT_MT) + "\n", "utf-8"),
-        ).document_id
+    doc = _import_detect_document(db_path)
     at = _review_page(_app().run())
     seg = _segment_id(db_path, doc, 1)
     pick = at.selectbox(key=f"new_{seg}_pick")
@@ -495,12 +495,7 @@ def test_a_picked_candidate_is_flagged_on_its_side(db_path, monkeypatch, tmp_pat
 
 def test_accepting_a_flag_someone_changed_meanwhile_is_refused(db_path, monkeypatch, tmp_path):
     _no_model(monkeypatch, tmp_path)
-    with Store.open(db_path) as db:
-        doc = review.import_aligned(
-            db,
-            TextFile("d.de", "\n".join(DETECT_DE) + "\n", "utf-8"),
-            mt=TextFile("d.en", "\n".join(DETECT_MT) + "\n", "utf-8"),
-        ).document_id
+    doc = _import_detect_document(db_path)
     at = _review_page(_app().run())
     with Store.open(db_path) as db:
         milli = next(f for f in db.flags(document_id=doc) if f.side == "mt" and f.text == "Milli")
