@@ -28,14 +28,18 @@ def _first_open() -> None:
     st.session_state["wb_document"] = seeded.document_id
     state = common.model_state()
     if state.backend is None:
-        common.notify(f"Opened the bundled seed article “{seeded.title}”; it needs a model to translate.")
+        common.notify(
+            f"Opened the bundled seed article “{render.md(seeded.title)}”; it needs a model to translate."
+        )
         return
     try:
         common.translate_with_progress(db, seeded.document_id, "Translating the seed article")
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(render.md(str(err)))
         return
-    common.notify(f"Opened and translated the bundled seed article “{seeded.title}”: ready to review.")
+    common.notify(
+        f"Opened and translated the bundled seed article “{render.md(seeded.title)}”: ready to review."
+    )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench import migrations
+from workbench.errors import ConflictError
 from workbench.glossary import GlossaryEntry
 from workbench.store import Store
 
@@ -73,8 +74,8 @@ def test_version_before_the_review_tables_with_data_upgrades_without_losing_it(d
         assert store.document(1).n_approved == 1
 
 
-def test_previous_version_with_reviews_upgrades_and_gains_the_app_state(db_path: Path) -> None:
-    previous = migrations.latest_version() - 1
+def test_version_with_reviews_upgrades_and_gains_the_app_state(db_path: Path) -> None:
+    previous = 4  # the review tables, before the app state
     db = _connect(db_path)
     assert migrations.migrate(db, target=previous) == previous
     assert "app_state" not in _tables(db)
@@ -98,6 +99,22 @@ def test_previous_version_with_reviews_upgrades_and_gains_the_app_state(db_path:
         store.set_state("seed", "1")
         store.set_state("seed", "")
         assert store.state("seed") == ""
+
+
+def test_previous_version_upgrades_and_names_who_last_changed_a_glossary_entry(db_path: Path) -> None:
+    previous = migrations.latest_version() - 1
+    db = _connect(db_path)
+    assert migrations.migrate(db, target=previous) == previous
+    db.execute("INSERT INTO glossary (wrong, right, added_by) VALUES ('Millie', 'Milley', 'anna')")
+    db.close()
+
+    with Store.open(db_path) as store:
+        assert migrations.current_version(store.db) == migrations.latest_version()
+        loaded = store.glossary_entries()
+        assert loaded == [GlossaryEntry("Millie", "Milley", added_by="anna")]
+        store.save_glossary_edits(loaded, [GlossaryEntry("Millie", "Mark Milley")], changed_by="bob")
+        with pytest.raises(ConflictError, match="changed by bob"):
+            store.save_glossary_edits(loaded, [], changed_by="anna")
 
 
 def test_migrating_again_changes_nothing(db_path: Path) -> None:

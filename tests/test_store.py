@@ -243,3 +243,44 @@ def test_known_names_merge_variants(store: Store, doc) -> None:
         "anna",
     )
     assert store.known_names() == [name]
+
+
+def test_glossary_table_save_writes_only_the_reviewers_changes(store: Store) -> None:
+    store.add_glossary_entry(GlossaryEntry("Scholes", "Scholz", added_by="anna"))
+    store.add_glossary_entry(GlossaryEntry("Millie", "Milley", added_by="anna"))
+    loaded = store.glossary_entries()
+    # Meanwhile bob adds an entry and corrects another one.
+    store.add_glossary_entry(GlossaryEntry("Gerasimow", "Gerasimov", added_by="bob"))
+    store.add_glossary_entry(GlossaryEntry("Millie", "Mark Milley", added_by="bob"), replace=True)
+    edited = [
+        GlossaryEntry("Scholes", "Olaf Scholz", added_by="anna"),
+        GlossaryEntry("Millie", "Milley", added_by="anna"),  # untouched by anna
+        GlossaryEntry("Naphtali", "Naftali", added_by="anna"),
+    ]
+    counts = store.save_glossary_edits(loaded, edited, changed_by="anna")
+    assert (counts.added, counts.updated, counts.unchanged) == (1, 1, 1)
+    assert {(e.wrong, e.right) for e in store.glossary_entries()} == {
+        ("Gerasimow", "Gerasimov"),
+        ("Millie", "Mark Milley"),
+        ("Naphtali", "Naftali"),
+        ("Scholes", "Olaf Scholz"),
+    }
+
+
+def test_stale_glossary_table_save_is_refused_and_names_who_changed_it(store: Store) -> None:
+    store.add_glossary_entry(GlossaryEntry("Millie", "Milley", added_by="anna"))
+    store.add_glossary_entry(GlossaryEntry("Scholes", "Scholz", added_by="anna"))
+    loaded = store.glossary_entries()
+    store.save_glossary_edits(loaded, [GlossaryEntry("Millie", "Mark Milley"), loaded[1]], changed_by="bob")
+    with pytest.raises(ConflictError, match="'Millie' was changed by bob.*reload"):
+        store.save_glossary_edits(
+            loaded, [GlossaryEntry("Naphtali", "Naftali"), loaded[1]], changed_by="anna"
+        )  # anna deletes Millie, which bob changed after she loaded it
+    with pytest.raises(ConflictError, match="'Millie' was changed by bob"):
+        store.save_glossary_edits(loaded, [GlossaryEntry("Millie", "Milli"), loaded[1]], changed_by="anna")
+    assert {(e.wrong, e.right) for e in store.glossary_entries()} == {
+        ("Millie", "Mark Milley"),
+        ("Scholes", "Scholz"),
+    }
+    with pytest.raises(GlossaryError, match="'scholes' is in the table twice"):
+        store.save_glossary_edits(loaded, [*loaded, GlossaryEntry("scholes", "Scholtz")], changed_by="anna")

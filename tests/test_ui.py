@@ -284,6 +284,49 @@ def test_stale_save_is_refused_and_the_reviewers_text_kept(db_path, monkeypatch,
         assert db.reference(seg).text == "Their edit."
 
 
+def test_messages_show_other_reviewers_names_and_typed_text_as_typed(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    at = _review_page(_app().run())
+    seg = _segment_id(db_path, doc, 1)
+    with Store.open(db_path) as db:
+        review.save_post_edit(
+            db, seg, "Theirs.", reviewer="[Eve](javascript:alert(1)) **x**", expected_version=None
+        )
+    at.button(key="approve").click().run()
+    assert r"changed by \[Eve\]\(javascript\:alert\(1\)\) \*\*x\*\*" in _texts(at.error)
+    at.text_input(key=f"new_{seg}_text").set_value(":red[absent]")
+    at.button(key=f"new_{seg}_go").click().run()
+    _assert_clean(at)
+    assert r"\:red\[absent\]" in _texts(at.error) and ":red[" not in _texts(at.error)
+
+
+def test_flagging_a_name_while_post_editing_keeps_the_typed_text_and_corrects_it(
+    db_path, monkeypatch, tmp_path
+):
+    _no_model(monkeypatch, tmp_path)
+    with Store.open(db_path) as db:
+        doc = review.import_aligned(
+            db,
+            TextFile("s.de", "Der Präsident sprach heute mit Olaf Scholes.\n", "utf-8"),
+            mt=TextFile("s.en", "The president spoke with Olaf Scholes today.\n", "utf-8"),
+        ).document_id
+    at = _review_page(_app().run())
+    seg = _segment_id(db_path, doc, 1)
+    at.text_area(key=f"pe_{seg}").set_value("The President spoke with Olaf Scholes on Monday.").run()
+    at.text_input(key=f"new_{seg}_text").set_value("Scholes")
+    at.text_input(key=f"new_{seg}_fix").set_value("Scholz")
+    at.button(key=f"new_{seg}_go").click().run()
+    assert at.text_area(key=f"pe_{seg}").value == "The President spoke with Olaf Scholz on Monday."
+    at.button(key="approve").click().run()
+    _assert_clean(at)
+    assert not at.error, _texts(at.error)
+    with Store.open(db_path) as db:
+        assert [a.text for a in db.approved_references()] == [
+            "The President spoke with Olaf Scholz on Monday."
+        ]
+
+
 def test_typed_text_survives_page_switches(db_path, monkeypatch, tmp_path):
     _no_model(monkeypatch, tmp_path)
     doc = _import_pairs(db_path)
@@ -295,6 +338,23 @@ def test_typed_text_survives_page_switches(db_path, monkeypatch, tmp_path):
     _review_page(at)
     assert at.number_input(key="s").value == 3
     assert at.text_area(key=f"pe_{seg}").value == "Unsaved words."
+
+
+def test_a_half_filled_flag_form_survives_page_switches_and_other_sentences(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    at = _review_page(_app().run())
+    key = f"new_{_segment_id(db_path, doc, 1)}"
+    at.text_input(key=f"{key}_text").set_value("General")
+    at.text_input(key=f"{key}_fix").set_value("Gen.")
+    at.text_input(key=f"{key}_reason").set_value("house style").run()
+    at.switch_page("workbench/ui/documents.py").run()
+    _review_page(at)
+    _go_to(at, 2)
+    _go_to(at, 1)
+    _assert_clean(at)
+    typed = [at.text_input(key=f"{key}_{field}").value for field in ("text", "fix", "reason")]
+    assert typed == ["General", "Gen.", "house style"]
 
 
 def test_filters_show_flagged_and_unapproved_sentences(db_path, monkeypatch, tmp_path):
@@ -342,6 +402,29 @@ def test_glossary_add_import_and_table(db_path, monkeypatch, tmp_path):
     table = at.data_editor[0].value
     assert sorted(table["wrong"]) == ["=cmd", "Milli", "Scholes"]
     assert {b.label for b in at.download_button} == {"Download CSV", "Download TBX"}
+
+
+def test_glossary_table_shows_entries_others_added_while_it_has_no_edits(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/glossary.py").run()
+    with Store.open(db_path) as db:
+        review.add_to_glossary(db, "Scholes", "Scholz", added_by="bob")
+    at.run()
+    _assert_clean(at)
+    assert list(at.data_editor[0].value["wrong"]) == ["Scholes"]
+
+
+def test_a_half_typed_glossary_entry_survives_a_page_switch(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    _import_pairs(db_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/glossary.py").run()
+    at.text_input(key="glossary_add_wrong").set_value("Scholes").run()
+    at.switch_page("workbench/ui/review.py").run()
+    at.switch_page("workbench/ui/glossary.py").run()
+    assert at.text_input(key="glossary_add_wrong").value == "Scholes"
 
 
 # -- detected names (issue 4, part 7) ---------------------------------------------------------------

@@ -180,6 +180,14 @@ def _app_state(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(6, "who last changed a glossary entry")
+def _glossary_changed_by(db: sqlite3.Connection) -> None:
+    # A stale glossary save is refused with a message naming who changed the entry meanwhile;
+    # added_by says who added it, which is not who edited it since.
+    db.execute("ALTER TABLE glossary ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE glossary SET changed_by = added_by")
+
+
 def current_version(db: sqlite3.Connection) -> int:
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -767,6 +767,15 @@ def replace_glossary(store: Store, entries: Iterable[GlossaryEntry]) -> Glossary
     return store.import_glossary(entries, replace_all=True)
 
 
+def save_glossary_table(
+    store: Store, base: Iterable[GlossaryEntry], entries: Iterable[GlossaryEntry], *, reviewer: str
+) -> GlossaryImport:
+    """The app's glossary table save: write the reviewer's changes from ``base`` (the table as
+    loaded) to ``entries``, keeping what others changed meanwhile; ConflictError, saving
+    nothing, when someone else changed a row the reviewer changed too."""
+    return store.save_glossary_edits(base, entries, changed_by=reviewer)
+
+
 def import_glossary(store: Store, entries: Iterable[GlossaryEntry], *, added_by: str = "") -> GlossaryImport:
     """Add or update entries (a glossary file), keeping the others; unattributed ones get ``added_by``."""
     return store.import_glossary([replace(e, added_by=e.added_by or added_by) for e in entries])

@@ -660,25 +660,31 @@ class Store:
             raise NotFoundError(f"{wrong!r} is not in the glossary. List it with `workbench glossary list`.")
         return GlossaryEntry(**dict(row))
 
-    def add_glossary_entry(self, entry: GlossaryEntry, *, replace: bool = False) -> GlossaryEntry:
-        """Add an entry; a wrong form already there (any case) is refused unless ``replace``."""
+    def add_glossary_entry(
+        self, entry: GlossaryEntry, *, replace: bool = False, changed_by: str | None = None
+    ) -> GlossaryEntry:
+        """Add an entry; a wrong form already there (any case) is refused unless ``replace``.
+
+        ``changed_by`` (default: the entry's added_by) is recorded as who last changed it.
+        """
         _check_glossary_entry(entry)
+        values = (*_glossary_values(entry), entry.added_by if changed_by is None else changed_by)
         with self.transaction() as db:
             if replace:
                 db.execute(
-                    "INSERT INTO glossary (wrong, right, kind, note, added_by, document_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (wrong COLLATE NOCASE) DO UPDATE SET"
+                    "INSERT INTO glossary (wrong, right, kind, note, added_by, document_id, changed_by)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wrong COLLATE NOCASE) DO UPDATE SET"
                     " wrong = excluded.wrong, right = excluded.right, kind = excluded.kind,"
                     " note = excluded.note, added_by = excluded.added_by, document_id = excluded.document_id,"
-                    f" version = version + 1, updated = {_NOW}",
-                    _glossary_values(entry),
+                    f" changed_by = excluded.changed_by, version = version + 1, updated = {_NOW}",
+                    values,
                 )
             else:
                 try:
                     db.execute(
-                        "INSERT INTO glossary (wrong, right, kind, note, added_by, document_id)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        _glossary_values(entry),
+                        "INSERT INTO glossary (wrong, right, kind, note, added_by, document_id, changed_by)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        values,
                     )
                 except sqlite3.IntegrityError:
                     existing = self.glossary_entry(entry.wrong)
@@ -724,6 +730,66 @@ class Store:
                 if old is None:
                     added += 1
                 else:
+                    updated += 1
+        return GlossaryImport(added, updated, unchanged)
+
+    def save_glossary_edits(
+        self, base: Iterable[GlossaryEntry], entries: Iterable[GlossaryEntry], *, changed_by: str
+    ) -> GlossaryImport:
+        """Save an edited copy of the glossary (the app's table) in one transaction.
+
+        ``base`` is what the editor loaded, ``entries`` what it holds now. Only the reviewer's
+        own changes are written: entries others added or changed meanwhile and the reviewer left
+        alone stay as they are. An entry the reviewer changed or deleted, or added, that someone
+        else changed (or added) meanwhile raises ConflictError naming who, and nothing is saved.
+        Counts: added (new rows), updated (changed rows), unchanged (rows of ``base`` kept as
+        they were); the rows of ``base`` in none of these were removed.
+        """
+        before = {e.wrong.strip().casefold(): e for e in base}
+        after: dict[str, GlossaryEntry] = {}
+        for entry in entries:
+            _check_glossary_entry(entry)
+            key = entry.wrong.strip().casefold()
+            if key in after:
+                raise GlossaryError(
+                    f"{entry.wrong.strip()!r} is in the table twice; keep one row for each wrong form."
+                )
+            after[key] = entry
+        added = updated = unchanged = 0
+        with self.transaction() as db:
+            for key in dict.fromkeys([*before, *after]):
+                old, new = before.get(key), after.get(key)
+                loaded, wanted = _glossary_content(old), _glossary_content(new)
+                wrong = (new or old).wrong.strip()
+                if loaded == wanted:
+                    unchanged += 1
+                    continue
+                row = db.execute(
+                    f"SELECT {_GLOSSARY_COLUMNS}, changed_by, updated, version FROM glossary"
+                    " WHERE wrong = ? COLLATE NOCASE",
+                    (wrong,),
+                ).fetchone()
+                now = None if row is None else _glossary_content(_glossary_row(row))
+                if now == loaded:  # nobody else touched it: the reviewer's change applies
+                    if new is None:
+                        db.execute("DELETE FROM glossary WHERE wrong = ? COLLATE NOCASE", (wrong,))
+                    else:
+                        self.add_glossary_entry(new, replace=True, changed_by=changed_by)
+                elif now != wanted:  # someone else changed it differently (the same change is fine)
+                    if row is None:
+                        raise ConflictError(
+                            f"the glossary entry {old.wrong!r} was removed by someone else meanwhile; "
+                            "reload the glossary, then apply your change again."
+                        )
+                    raise _conflict(
+                        f"the glossary entry {row['wrong']!r}",
+                        row["changed_by"] or row["added_by"],
+                        row["updated"],
+                        row["version"],
+                    )
+                if old is None:
+                    added += 1
+                elif new is not None:
                     updated += 1
         return GlossaryImport(added, updated, unchanged)
 
@@ -807,7 +873,8 @@ SELECT d.id, d.title, d.source_name, d.created, d.created_by,
   (SELECT count(*) FROM segments s JOIN segment_references r ON r.segment_id = s.id
     WHERE s.document_id = d.id AND r.status = 'approved') AS n_approved
 FROM documents d"""
-_GLOSSARY_COLUMNS = "wrong, right, kind, note, added_by, document_id"
+_GLOSSARY_FIELDS = ("wrong", "right", "kind", "note", "added_by", "document_id")
+_GLOSSARY_COLUMNS = ", ".join(_GLOSSARY_FIELDS)
 _SEGMENT_COLUMNS = "id, document_id, paragraph, sentence, position, source, boilerplate"
 _TRANSLATION_COLUMNS = "t.id, t.segment_id, t.model, t.model_name, t.text, t.raw, t.applied, t.created"
 _FLAG_FIELDS = (
@@ -871,9 +938,15 @@ def _glossary_values(entry: GlossaryEntry) -> tuple[object, ...]:
     )
 
 
-def _glossary_content(entry: GlossaryEntry) -> tuple[str, str, str, str]:
-    """What an entry says, without who added it."""
+def _glossary_content(entry: GlossaryEntry | None) -> tuple[str, str, str, str] | None:
+    """What an entry says, without who added it (None for no entry)."""
+    if entry is None:
+        return None
     return (entry.wrong.strip(), entry.right.strip(), entry.kind, entry.note)
+
+
+def _glossary_row(row: sqlite3.Row) -> GlossaryEntry:
+    return GlossaryEntry(**{name: row[name] for name in _GLOSSARY_FIELDS})
 
 
 def _check_glossary_entry(entry: GlossaryEntry) -> None:

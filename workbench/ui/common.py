@@ -20,6 +20,7 @@ import streamlit as st
 from workbench import config, review
 from workbench.errors import ModelLoadError, WorkbenchError
 from workbench.store import Store
+from workbench.ui import render
 
 _STORE_KEY = "_wb_store"
 _NOTICE_KEY = "_wb_notice"
@@ -180,7 +181,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(render.md(str(err)))  # messages quote user text: show it as typed
 
 
 # -- name checks -------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def _upload(db: Store) -> None:
     if st.button(f"Import {uploaded.name}", type="primary", key="upload_go"):
         file = decode(uploaded.getvalue(), uploaded.name)
         for warning in file.warnings:
-            st.warning(warning)
+            st.warning(render.md(warning))
         result = review.import_article(db, file.text, source_name=uploaded.name, created_by=common.reviewer())
         _after_import(db, result.document_id, result.title, result.n_segments)
         _select(result.document_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import glossary_io, review
-from workbench.errors import GlossaryError, WorkbenchError
+from workbench.errors import ConflictError, GlossaryError, WorkbenchError
 from workbench.glossary import KINDS, GlossaryEntry
 from workbench.store import Store
 from workbench.textio import decode
@@ -17,6 +17,7 @@ from workbench.ui import common, render
 
 _TABLE_KEY = "glossary_table"
 _VERSION_KEY = "_wb_glossary_table_version"
+_BASE_KEY = "_wb_glossary_table_base"
 
 
 def _rows(entries: list[GlossaryEntry]) -> list[dict[str, str]]:
@@ -51,12 +52,20 @@ def _entries(rows: list[dict[str, object]], old: list[GlossaryEntry]) -> list[Gl
 
 
 def _editor(db: Store) -> None:
-    entries = db.glossary_entries()
-    # A new key after each save or import makes the table start from the database again.
+    # A new key after each save or import makes the table start from the database again. Until
+    # then it shows the entries as loaded (the editor's edits refer to those rows), and a save
+    # writes only the reviewer's changes from them.
     version = st.session_state.setdefault(_VERSION_KEY, 0)
+    table_key, base_key = f"{_TABLE_KEY}_{version}", f"{_BASE_KEY}_{version}"
+    pending = st.session_state.get(table_key) or {}
+    if base_key not in st.session_state or not any(
+        pending.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")
+    ):
+        st.session_state[base_key] = db.glossary_entries()  # no edits yet: show the newest
+    base = st.session_state[base_key]
     edited = st.data_editor(
-        _rows(entries),
-        key=f"{_TABLE_KEY}_{version}",
+        _rows(base),
+        key=table_key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -71,15 +80,27 @@ def _editor(db: Store) -> None:
             "note": st.column_config.TextColumn("Note"),
         },
     )
-    changed = edited != _rows(entries)
+    changed = edited != _rows(base)
     if st.button("Save glossary", type="primary", disabled=not changed, key="glossary_save"):
-        result = review.replace_glossary(db, _entries(edited, entries))
-        removed = len(entries) - result.updated - result.unchanged
-        st.session_state[_VERSION_KEY] = version + 1
+        try:
+            result = review.save_glossary_table(db, base, _entries(edited, base), reviewer=common.reviewer())
+        except ConflictError as err:
+            st.error(render.md(str(err)))
+            st.button("Discard my table edits and reload", key="glossary_reload", on_click=_reload)
+            return
+        removed = len(base) - result.updated - result.unchanged
+        _reload()
         common.notify(f"Glossary saved: {result.added} added, {result.updated} changed, {removed} removed.")
         st.rerun()
     if changed:
         st.caption("Unsaved changes in the table.")
+
+
+def _reload() -> None:
+    """Start the table again from the database (a new editor key drops its edits)."""
+    version = st.session_state.get(_VERSION_KEY, 0)
+    st.session_state.pop(f"{_BASE_KEY}_{version}", None)
+    st.session_state[_VERSION_KEY] = version + 1
 
 
 _ADD_FIELDS = ("glossary_add_wrong", "glossary_add_right", "glossary_add_note")
@@ -98,20 +119,22 @@ def _add_entry() -> None:
             added_by=common.reviewer(),
         )
     except WorkbenchError as err:
-        state[_ERROR_KEY] = str(err)
+        state[_ERROR_KEY] = render.md(str(err))
         return
     for key in _ADD_FIELDS:
         state[key] = ""
-    state[_VERSION_KEY] = state.get(_VERSION_KEY, 0) + 1
+    _reload()
     common.notify(f"Added “{render.md(entry.wrong)}” → “{render.md(entry.right)}” to the glossary.")
 
 
 def _add_one() -> None:
     cols = st.columns([2, 2, 1, 3, 1], vertical_alignment="bottom")
-    cols[0].text_input("Wrong form", placeholder="Scholes", key="glossary_add_wrong")
-    cols[1].text_input("Correct form", placeholder="Scholz", key="glossary_add_right")
-    cols[2].selectbox("Kind", KINDS, key="glossary_add_kind")
-    cols[3].text_input("Note", key="glossary_add_note")
+    cols[0].text_input("Wrong form", placeholder="Scholes", key="glossary_add_wrong", persist_state="session")
+    cols[1].text_input(
+        "Correct form", placeholder="Scholz", key="glossary_add_right", persist_state="session"
+    )
+    cols[2].selectbox("Kind", KINDS, key="glossary_add_kind", persist_state="session")
+    cols[3].text_input("Note", key="glossary_add_note", persist_state="session")
     cols[4].button("Add", key="glossary_add_go", on_click=_add_entry)
     if error := st.session_state.pop(_ERROR_KEY, None):
         st.error(error)
@@ -128,7 +151,7 @@ def _import(db: Store) -> None:
         else:
             entries = glossary_io.parse_csv(file.text, uploaded.name)
         result = review.import_glossary(db, entries, added_by=common.reviewer())
-        st.session_state[_VERSION_KEY] = st.session_state.get(_VERSION_KEY, 0) + 1
+        _reload()
         common.notify(
             f"Imported {render.md(uploaded.name)}: {result.added} added, {result.updated} changed, "
             f"{result.unchanged} already there."

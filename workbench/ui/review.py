@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from workbench import review
+from workbench import glossary, review
 from workbench.errors import WorkbenchError
+from workbench.glossary import GlossaryEntry
 from workbench.store import FlagRow, ReviewRow, Store
 from workbench.ui import common, render
 
@@ -59,7 +60,7 @@ def _snap(document_id: int) -> None:
 
 
 def _fail(err: WorkbenchError) -> None:
-    st.session_state[_ERROR_KEY] = str(err)
+    st.session_state[_ERROR_KEY] = render.md(str(err))
 
 
 def _default_english(row: ReviewRow) -> str:
@@ -124,6 +125,27 @@ def _approve(segment_id: int, next_number: int | None) -> None:
     common.notify("Approved." + (" Next sentence." if next_number is not None else ""))
 
 
+def _carry_into_editors(result: review.AcceptResult) -> None:
+    """Apply-everywhere just changed these sentences' references. Where this reviewer has typed
+    text there that is not saved yet, make the same correction in it and rebase it on the new
+    version: otherwise their next save would be refused as a conflict with their own change."""
+    if not result.applied_everywhere:
+        return
+    bases: dict[int, tuple[int | None, str]] = st.session_state.setdefault(_BASE_KEY, {})
+    entries = [GlossaryEntry(form, result.flag.correction) for form in result.forms]
+    db = common.store()
+    for segment_id in result.segment_ids:
+        base, typed = bases.get(segment_id), st.session_state.get(_editor_key(segment_id))
+        if base is None or typed is None or typed == base[1]:
+            continue  # untouched: the editor follows the database (_prepare_editor)
+        ref = db.reference(segment_id)
+        # Only rebase over our own correction; anyone else's change still conflicts.
+        if ref is None or ref.text != glossary.apply(base[1], entries)[0]:
+            continue
+        st.session_state[_editor_key(segment_id)] = glossary.apply(typed, entries)[0]
+        bases[segment_id] = (ref.version, ref.text)
+
+
 def _reload_editor(segment_id: int) -> None:
     """After a conflict: drop the reviewer's text and show what is in the database now."""
     st.session_state[_BASE_KEY].pop(segment_id, None)
@@ -145,6 +167,7 @@ def _accept(flag: FlagRow) -> None:
     except WorkbenchError as err:
         _fail(err)
         return
+    _carry_into_editors(result)
     fixed = render.md(result.flag.correction)
     common.notify(f"Accepted “{render.md(flag.text)}” → “{fixed}”." + _summary(result))
 
@@ -206,6 +229,7 @@ def _add_flag(row: ReviewRow) -> None:
                 add_to_glossary=st.session_state.get(f"{key}_gloss", True),
             )
             summary = _summary(result)
+            _carry_into_editors(result)
         else:
             review.flag_text(common.store(), row.segment.id, text, **fields)
     except WorkbenchError as err:
@@ -352,6 +376,7 @@ def _flag_list(row: ReviewRow) -> None:
                 key=f"{key}_fix",
                 label_visibility="collapsed",
                 placeholder="Correction",
+                persist_state="session",
             )
             cols[2].button(
                 "Accept",
@@ -376,8 +401,9 @@ def _flag_form(row: ReviewRow) -> None:
             key=f"{key}_pick",
             placeholder="Pick a name…",
             format_func=lambda c: f"{c[1]} ({'MT' if c[0] == 'mt' else 'source'})",
+            persist_state="session",
         )
-        cols[1].text_input("…or type the exact text", key=f"{key}_text")
+        cols[1].text_input("…or type the exact text", key=f"{key}_text", persist_state="session")
         cols[2].radio(
             "in",
             list(SIDES),
@@ -385,11 +411,17 @@ def _flag_form(row: ReviewRow) -> None:
             key=f"{key}_side",
             horizontal=True,
             help="Where the typed text is; a picked candidate knows its side.",
+            persist_state="session",
         )
         cols = st.columns([3, 2, 3])
-        cols[0].text_input("Correct spelling", key=f"{key}_fix", placeholder="e.g. Milley")
-        cols[1].selectbox("Kind", list(FLAG_KINDS), format_func=FLAG_KINDS.get, key=f"{key}_kind")
-        cols[2].text_input("Reason (optional)", key=f"{key}_reason")
+        # Typed here is kept across sentences and page switches, like the post-edit.
+        cols[0].text_input(
+            "Correct spelling", key=f"{key}_fix", placeholder="e.g. Milley", persist_state="session"
+        )
+        cols[1].selectbox(
+            "Kind", list(FLAG_KINDS), format_func=FLAG_KINDS.get, key=f"{key}_kind", persist_state="session"
+        )
+        cols[2].text_input("Reason (optional)", key=f"{key}_reason", persist_state="session")
         cols = st.columns(3)
         cols[0].checkbox("Accept the correction now", value=True, key=f"{key}_accept")
         cols[1].checkbox("Apply to every occurrence in this document", value=True, key=f"{key}_all")
