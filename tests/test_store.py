@@ -284,3 +284,14 @@ def test_stale_glossary_table_save_is_refused_and_names_who_changed_it(store: St
     }
     with pytest.raises(GlossaryError, match="'scholes' is in the table twice"):
         store.save_glossary_edits(loaded, [*loaded, GlossaryEntry("scholes", "Scholtz")], changed_by="anna")
+
+
+def test_an_error_that_ends_the_transaction_itself_is_reported_not_hidden(tmp_path):
+    # A statement inside the transaction that commits on its own leaves nothing to roll back;
+    # the user must see that error, not "cannot rollback - no transaction is active".
+    with Store.open(tmp_path / "w.db") as store:
+        with pytest.raises(RuntimeError, match="the real problem"):
+            with store.transaction() as db:
+                db.execute("COMMIT")
+                raise RuntimeError("the real problem")
+        assert not store.db.in_transaction

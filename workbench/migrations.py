@@ -221,6 +221,7 @@ def migrate(db: sqlite3.Connection, target: int | None = None) -> int:
             db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back by itself already
+                db.execute("ROLLBACK")
             raise
     return current_version(db)
