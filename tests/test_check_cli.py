@@ -170,3 +170,20 @@ def test_a_missing_corpus_file_is_a_clear_error(tmp_path):
 
     assert result.exit_code == 1
     assert "other.txt does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_json_offsets_index_the_flagged_text_past_emoji_rtl_bom_and_crlf(tmp_path):
+    src = tmp_path / "src.de.txt"
+    mt = tmp_path / "mt.en.txt"
+    src.write_bytes("\ufeff🙂 „Minister Schoiku“ traf am 3. März ‏مرحبا Olaf Scholz.\r\n\r\n!!!\r\n".encode())
+    mt.write_bytes('🙂 "Minister Schoiku" met ‏مرحبا Olaf Scholes on March 13.\r\n\r\n!!!\r\n'.encode())
+
+    result = run("--src", str(src), "--mt", str(mt), "--json")
+
+    assert result.exit_code == 0, result.output
+    flags = json.loads(result.output)
+    assert {f["text"] for f in flags} >= {"Schoiku", "Scholes", "March 13"}
+    files = {"src": src, "mt": mt}
+    for f in flags:
+        line = files[f["side"]].read_text(encoding="utf-8-sig").splitlines()[f["line"] - 1]
+        assert line[f["start"] : f["end"]] == f["text"]

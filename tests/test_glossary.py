@@ -62,3 +62,17 @@ def test_a_correction_containing_its_wrong_form_is_applied_once():
 
 def test_empty_glossary_changes_nothing():
     assert apply("Millie", []) == ("Millie", [])
+
+
+@pytest.mark.parametrize(
+    ("wrong", "text", "expected"),
+    [
+        ("Kılıcdaroglu", "KILICDAROGLU sprach.", "KILIÇDAROĞLU sprach."),
+        ("İmamoglu", "imamoglu sprach.", "Kılıçdaroğlu sprach."),
+    ],
+)
+def test_a_match_whose_case_folds_differently_is_still_replaced(wrong: str, text: str, expected: str):
+    # Python's regex matches Turkish dotted/dotless i case-insensitively, str.casefold() does not.
+    new, done = apply(text, [GlossaryEntry(wrong, "Kılıçdaroğlu")])
+    assert new == expected
+    assert [r.wrong for r in done] == [text.split()[0]]

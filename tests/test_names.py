@@ -445,3 +445,95 @@ def test_a_knowledge_base_without_its_header_is_refused(tmp_path):
 def test_segment_counts_must_match(small_kb):
     with pytest.raises(InputError, match="2 segments but the translation has 1"):
         check_segments(["a", "b"], ["a"], kb=small_kb)
+
+
+def test_common_surnames_near_known_names_are_not_flagged(kb):
+    # Müller ~ Miller, Schmidt ~ Schmid, Schulz ~ Scholz, Braun ~ Brown: other people, not garbles.
+    src = [
+        "Richter Müller wies die Klage ab, Trainer Schmidt lobte das Team.",
+        "Laut Schulz und Ökonom Braun ist die Lage ernst.",
+    ]
+    mt = [
+        "Judge Müller dismissed the case, coach Schmidt praised the team.",
+        "According to Schulz and economist Braun, the situation is serious.",
+    ]
+    assert check_segments(src, mt, kb=kb) == []
+    assert check_segments(src, kb=kb) == []
+
+
+def test_a_german_surname_is_no_transliteration(kb):
+    src, mt = ["Trainer Klaus Schwarz lobte das Team."], ["Coach Klaus Schwarz praised the team."]
+    assert check_segments(src, mt, kb=kb) == []
+
+
+def test_a_common_surname_is_still_flagged_with_the_known_persons_given_name(kb):
+    flags = check_segments(["Bundeskanzler Olaf Schulz sagte am Montag ..."], kb=kb)
+    assert [(f.text, f.suggestion) for f in flags] == [("Schulz", "Scholz")]
+
+
+def test_an_ordinary_word_opening_a_sentence_is_no_misspelling_of_a_name_in_the_document(kb):
+    mt = ["Heavy storms swept across Bavaria on Sunday.", "Defence Secretary John Healey visited the troops."]
+    src = [
+        "Schwere Stürme zogen am Sonntag über Bayern.",
+        "Verteidigungsminister John Healey besuchte die Truppen.",
+    ]
+    assert check_segments(src, mt, kb=kb) == []
+
+
+def test_a_name_the_translation_keeps_as_in_the_source_is_no_mismatch(kb):
+    # "Costas" could be a German genitive of Costa, but the translation writes the very same word.
+    assert check_segments(["Trainer Klaus Costas sagte ..."], ["Coach Klaus Costas said ..."], kb=kb) == []
+
+
+def test_a_surname_introduced_with_another_given_name_is_that_person_later_too(kb):
+    src = [
+        "Richter Mark Harrison verurteilte den Angeklagten.",
+        "Vizepräsidentin Kamala Harris sprach in Washington.",
+        "Harrison sagte, das Urteil sei endgültig.",
+    ]
+    assert check_segments(src, kb=kb) == []
+
+
+def test_a_german_noun_that_is_also_a_surname_is_no_swapped_person(kb):
+    # "Frieden" is peace, and Luc Frieden's name: the translation rightly writes "Peace" or "May".
+    src = [
+        "Der Frieden in Europa ist bedroht, sagte Merz.",
+        "Im Mai will die Regierung über den Frieden beraten.",
+    ]
+    mt = ["Peace in Europe is under threat, Merz said.", "In May, the government wants to discuss peace."]
+    assert check_segments(src, mt, kb=kb) == []
+
+
+def test_a_german_surname_introduced_with_an_unknown_given_name_is_that_person_later(kb):
+    # "Oliver" and "Saskia" are no known given names, but they still say who Kahn and Esken are.
+    src = [
+        "Oliver Kahn und Saskia Esken sagten am Montag, die Lage sei ernst.",
+        "Trainer Kahn und SPD-Chefin Esken widersprachen.",
+    ]
+    assert check_segments(src, kb=kb) == []
+
+
+def test_german_surnames_starting_schw_are_no_slavic_transliteration(kb):
+    src = ["Manuela Schwesig und Bastian Schweinsteiger kamen."]
+    mt = ["Manuela Schwesig and Bastian Schweinsteiger came."]
+    assert check_segments(src, mt, kb=kb) == []
+    assert transliterate("Schewtschenko") == "Shevchenko"
+    flags = check_segments(["Andrij Schewtschenko kam."], ["Andriy Schewtschenko came."], kb=kb)
+    assert [(f.text, f.suggestion) for f in flags] == [("Schewtschenko", "Shevchenko")]
+
+
+@pytest.mark.parametrize(
+    ("german", "english"),
+    [("Janukowitsch", "Yanukovich"), ("Kutschma", "Kuchma"), ("Tschernomyrdin", "Chernomyrdin")],
+)
+def test_a_rule_output_is_not_rewritten_by_a_later_rule(german, english):
+    assert transliterate(german) == english
+
+
+def test_a_sentence_adverb_before_a_garbled_name_is_no_given_name(kb):
+    src = ["General Gerasimo reiste ab.", "Deshalb Gerasimo blieb zu Hause."]
+    flags = check_segments(src, kb=kb)
+    assert [(f.line, f.text, f.suggestion) for f in flags] == [
+        (1, "Gerasimo", "Gerasimov"),
+        (2, "Gerasimo", "Gerasimov"),
+    ]

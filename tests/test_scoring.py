@@ -254,6 +254,23 @@ def test_name_miss_reports_an_unknown_garble_that_looks_like_the_name() -> None:
     )
 
 
+def test_a_miss_of_a_short_form_names_its_own_garble_not_the_full_names() -> None:
+    refs = ["Sergei Shoigu met Milley. Shoigu laughed."]
+    hyps = ["Sergei SHOIGU met Milley. Schoigu laughed."]
+    forms = [scoring.NameForm("Sergei Shoigu", ("Sergej Schoigu",), ("Shoigu",))]
+    acc = scoring.name_accuracy(hyps, refs, forms)
+    assert acc.misses == (
+        scoring.NameMiss(1, "Sergei Shoigu", "Sergei SHOIGU"),
+        scoring.NameMiss(1, "Shoigu", "Schoigu"),
+    )
+
+
+def test_a_look_alike_miss_leaves_a_possessive_apostrophe_out() -> None:
+    forms = [scoring.NameForm("Olaf Scholz", (), ("Scholz",))]
+    acc = scoring.name_accuracy(["Olaf Scholes' plans."], ["Olaf Scholz' plans."], forms)
+    assert acc.misses == (scoring.NameMiss(1, "Olaf Scholz", "Olaf Scholes"),)
+
+
 def test_confidence_interval_stays_within_the_metric_range() -> None:
     hyps = ["The war continues.", "We thank you.", "It rained."]
     refs = ["The war continues.", "We thank you.", "It rained yesterday."]
@@ -303,6 +320,20 @@ def test_knowledge_base_csv_counts_surnames_and_german_spellings(tmp_path: Path)
         scoring.NameMiss(1, "Moscow", "Moskau"),
         scoring.NameMiss(2, "Shoigu", "Schoigu"),
     )
+
+
+def test_a_regnal_number_or_jr_is_no_surname() -> None:
+    forms = scoring.parse_name_forms_csv(
+        "canonical,german,variants,kind,role,country\n"
+        "Charles III,Charles III,King Charles III,person,King,GB\n"
+        "Pope Leo XIV,Papst Leo XIV.,Leo XIV,person,Pope,VA\n"
+        "Ferdinand Marcos Jr.,Ferdinand Marcos Jr.,Bongbong Marcos,person,President,PH\n"
+    )
+    assert [f.short_forms for f in forms] == [(), (), ("Marcos",)]
+    acc = scoring.name_accuracy(
+        ["Section 3 and the Louis XVI style."], ["Section III and the Louis XIV style."], forms
+    )
+    assert acc.total == 0
 
 
 def test_knowledge_base_csv_without_header_is_refused(tmp_path: Path) -> None:

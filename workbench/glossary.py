@@ -57,10 +57,16 @@ def find(text: str, entries: Sequence[GlossaryEntry]) -> list[tuple[int, int, Gl
     by_form = {e.wrong.casefold(): e for e in entries}
     found = []
     for m in pattern.finditer(text):
-        entry = by_form[m.group(0).casefold()]
+        entry = by_form.get(m.group(0).casefold()) or _entry_matching(m.group(0), entries)
         if not _inside_correct_form(text, m.start(), m.end(), entry):
             found.append((m.start(), m.end(), entry))
     return found
+
+
+def _entry_matching(found: str, entries: Sequence[GlossaryEntry]) -> GlossaryEntry:
+    # The regex folds case per character ("I" matches "ı"), str.casefold() does not:
+    # look the entry up the regex's way.
+    return next(e for e in entries if re.fullmatch(re.escape(e.wrong), found, re.IGNORECASE))
 
 
 def _inside_correct_form(text: str, start: int, end: int, entry: GlossaryEntry) -> bool:

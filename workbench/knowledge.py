@@ -129,6 +129,7 @@ class Lexicons:
     function_words: frozenset[str]
     phrase_pattern: re.Pattern[str]  # multi-word places and organisations, longest first
     slavic_given: dict[str, str]  # German transliteration of a Slavic given name -> English
+    surnames: frozenset[str]  # common surnames, names in their own right (Müller)
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,10 @@ class KnowledgeBase:
             process.extractOne(folded, self._given_choices, scorer=OSA.distance, score_cutoff=2) is not None
         )
 
+    def is_common_surname(self, word: str) -> bool:
+        """A frequent surname no known person bears ("Müller", "Schmidt"): a name, not a misspelling."""
+        return word.casefold() in self.lexicons.surnames and not self.people_with_family(word)
+
     def is_title(self, word: str) -> bool:
         if word not in self._title_memo:
             self._title_memo[word] = self._is_title(word)
@@ -346,6 +351,7 @@ def load_lexicons() -> Lexicons:
         function_words=frozenset(w.casefold() for w in _data_lines("function_words.txt")),
         phrase_pattern=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)"),
         slavic_given={row["german"].casefold(): row["english"] for row in slavic},
+        surnames=frozenset(w.casefold() for w in _data_lines("surnames.txt")),
     )
 
 

@@ -290,15 +290,17 @@ _TRANSLIT_RULES: tuple[tuple[str, str], ...] = (
     (r"j", "y"),
     (r"w", "v"),
 )
+_TRANSLIT = re.compile("|".join(f"({pattern})" for pattern, _ in _TRANSLIT_RULES))
+_TRANSLIT_REPL = tuple(repl for _, repl in _TRANSLIT_RULES)
 _SLAVIC_ENDING = re.compile(r"(ow|owa|ew|ewa|skyj|skij|zkij|itsch|ytsch|ij|ej)$")
 
 
 @functools.lru_cache(maxsize=65536)
 def transliterate(word: str) -> str:
     """English spelling of a German transliteration: Schoigu -> Shoigu, Lawrow -> Lavrov."""
-    out = word.casefold()
-    for pattern, repl in _TRANSLIT_RULES:
-        out = re.sub(pattern, repl, out)
+    # One pass over the word, so that a rule's output is not rewritten by a later rule
+    # ("tsch" -> "ch" must not go on to "kh": Janukowitsch -> Yanukovich).
+    out = _TRANSLIT.sub(lambda m: _TRANSLIT_REPL[m.lastindex - 1], word.casefold())
     out = re.sub(r"ow$", "ov", out)
     out = re.sub(r"ew$", "ev", out)
     out = re.sub(r"owa$", "ova", out)
@@ -312,7 +314,8 @@ def _german_features(word: str) -> int:
     signs = 0
     signs += bool(re.search(r"sch|tsch", w))
     signs += bool(_SLAVIC_ENDING.search(w))
-    signs += bool(re.search(r"w", re.sub(r"(ow|ew|owa|ewa)$", "", w)))
+    # German names open with "Schw" (Schwesig, Schweiger); Slavic ones rarely do.
+    signs += bool(re.search(r"w", re.sub(r"^schw|(ow|ew|owa|ewa)$", "", w)))
     signs += bool(re.search(r"j", w))
     return signs
 
@@ -497,6 +500,8 @@ class _Checker:
         self.spelled: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
         # Per call cache: the same surname recurs across sentences of an article.
         self._near_cache: dict[tuple[str, int], list[tuple[str, int, bool]]] = {}
+        # (side, family name) -> its mentions with a given name: who a bare mention of it is.
+        self._introduced: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
         # The glossary's right forms count as known names too ("Milley" from "Milli,Milley").
         self.glossary_right: dict[str, str] = {}
         for entry in self.glossary:
@@ -591,6 +596,10 @@ class _Checker:
 
     def check_people(self, side: str) -> None:
         in_doc = self._people_in_document(side)
+        for m in self.mentions[side]:
+            intro = m if len(m.candidate.tokens) > 1 else self._with_given_word(m)
+            if m.is_family and intro is not None:
+                self._introduced[(side, m.token.text)].append(intro)
         # Mentions with a given name are judged first: "General Mark Milli" settles who the
         # later "Präsident Millie" is, where Milley and Milei would otherwise tie.
         for m in sorted(self.mentions[side], key=lambda m: len(m.candidate.tokens) == 1):
@@ -671,11 +680,27 @@ class _Checker:
             reason = f'"{m.token.text}" is the German transliteration of the given name "{english}".'
             self._flag(m, "transliteration", english, reason, 0.8)
 
+    def _with_given_word(self, m: _Mention) -> _Mention | None:
+        """A bare mention with the capitalised word before it as its given name: "Oliver Kahn"
+        where "Oliver" is no known given name (a German noun there only says "not this person")."""
+        line = self.sides[m.side][m.line - 1]
+        before = [w for w in _words(line) if w.end <= m.token.start]
+        if not before or line[before[-1].end : m.token.start] != " ":
+            return None
+        word = before[-1].text
+        if not word[:1].isupper() or word.isupper() or self.kb.is_title(word) or self.kb.is_non_name(word):
+            return None
+        return _Mention(m.line, m.side, m.token, replace(m.candidate, tokens=(before[-1], m.token)), True)
+
     def _given_context(self, m: _Mention, person: Person) -> str:
         """'match' when a given name beside it is this person's, 'other' when it is someone else's."""
         given = m.candidate.tokens[:-1]
         if not given:
-            return ""
+            # A bare surname is whom the document introduced under it: "Mark Harrison ... Harrison".
+            contexts = {
+                self._given_context(i, person) for i in self._introduced.get((m.side, m.token.text), ())
+            }
+            return "other" if contexts == {"other"} else ""
         for t in given:
             best = self._closest(t.text, person.given_forms)
             if best is not None and (best[1] == 0 or _similar(t.text, best[0], best[1], best[2], True)):
@@ -693,13 +718,18 @@ class _Checker:
 
     def _near_miss(self, m: _Mention, word: str, side: str, in_doc: Counter[int]) -> bool:
         context = bool(m.candidate.title) or m.candidate.evidence in ("given-name", "document")
+        surname = self.kb.is_common_surname(word)
         options: list[tuple[tuple, int, str, int, bool, str]] = []
         for family, distance, alike in self._near(word, 3):
+            if m.candidate.evidence == "initial" and distance > 1 and not alike:
+                continue  # an ordinary word opening a sentence ("Heavy" ~ Healey)
             for p in self.kb.people_with_family(family):
                 person = self.kb.people[p]
                 given = self._given_context(m, person)
                 if given == "other":
                     continue
+                if surname and given != "match" and in_doc[p] == 0:
+                    continue  # "Richter Müller" is a Müller, not a garbled Miller
                 strong = context or given == "match" or in_doc[p] > 0
                 backed = self._corpus_backs(p, word, side)
                 if (
@@ -797,8 +827,8 @@ class _Checker:
 
     def _rule_transliteration(self, m: _Mention, word: str) -> None:
         english = transliterate(word)
-        if english == word:
-            return
+        if english == word or self.kb.is_common_surname(word):
+            return  # a German surname ("Schwarz") is spelled the same in English
         owners = self.kb.people_with(english)
         if owners:
             person = self.kb.people[owners[0]]
@@ -1042,6 +1072,8 @@ class _Checker:
                     for i in present:
                         self._mismatch_given(m, mt_family[i], person)
                 continue
+            if m.token.text.casefold() in mt_words:
+                continue  # the translation keeps the source's word ("Costas" is no genitive of Costa)
             best: tuple[int, bool, int] | None = None
             for i, other in enumerate(mt_family):
                 if i in explained or (person is None and self.kb.people_with(other.token.text)):
@@ -1062,6 +1094,8 @@ class _Checker:
             for i, o in enumerate(mt_family)
             if i not in explained and o.token.text.casefold() not in src_words
         ]
+        # A lone capitalised German word may be a noun after all ("Frieden"): it swaps no one.
+        pending = [p for p in pending if len(p[0].candidate.tokens) > 1 or p[0].candidate.title]
         if len(pending) == 1 and len(unexplained) == 1:
             # One name gone and one new name in its place: the translation swapped the person.
             (m, _, right), other = pending[0], unexplained[0]
@@ -1073,8 +1107,6 @@ class _Checker:
             return
         for m, person, _ in pending:
             c = m.candidate
-            if len(c.tokens) == 1 and not c.title:
-                continue  # a lone capitalised German word may be a noun after all ("Frieden")
             if person is not None:
                 full = person.record.canonical if len(c.tokens) > 1 else person.family
             else:

@@ -212,19 +212,33 @@ class _Matcher:
                 have[full] -= spare
                 missing[short] -= spare
                 correct += spare
+        # What the hypothesis wrote instead: each span of it explains one miss, and a full name
+        # claims its words before its short form ("Sergei SHOIGU" is not also the bare "Shoigu").
+        taken = [m.span() for m in self.expected.finditer(hyp)]
+        got: dict[str, list[str]] = {}
+        for form in sorted(missing, key=len, reverse=True):
+            found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
+            spans = [m.span() for m in found if m.group(0) != form]
+            free = [
+                (a, b)
+                for a, b in spans or _look_alikes(hyp, form)
+                if not any(s < b and a < e for s, e in taken)
+            ][: missing[form]]
+            taken += free
+            got[form] = [hyp[a:b] for a, b in free]
         misses: list[NameMiss] = []
         for form, count in missing.items():
-            found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
-            got = [m.group(0) for m in found if m.group(0) != form] or _look_alikes(hyp, form)
-            misses.extend(NameMiss(number, form, got[i] if i < len(got) else None) for i in range(count))
+            misses.extend(
+                NameMiss(number, form, got[form][i] if i < len(got[form]) else None) for i in range(count)
+            )
         return correct, sum(wanted.values()), misses
 
 
-_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_WORD = re.compile(r"[^\W\d_](?:[\w-]|['’](?=\w))*")  # O'Brien, not Scholes'
 _LOOK_ALIKE = 75  # rapidfuzz ratio: "Millie" ~ "Milley" (83), "Gerasimo" ~ "Gerasimov" (94)
 
 
-def _look_alikes(hyp: str, form: str) -> list[str]:
+def _look_alikes(hyp: str, form: str) -> list[tuple[int, int]]:
     """Spans of the hypothesis that look like a garbled ``form`` (same number of words), best first.
 
     A miss is easier to act on when it says what the MT wrote instead ("got Millie"), also
@@ -236,11 +250,11 @@ def _look_alikes(hyp: str, form: str) -> list[str]:
     size = len(form.split())
     scored = []
     for i in range(len(words) - size + 1):
-        span = hyp[words[i].start() : words[i + size - 1].end()]
-        score = fuzz.ratio(span.casefold(), form.casefold())
-        if score >= _LOOK_ALIKE and span != form:
-            scored.append((-score, i, span))
-    return [span for _, _, span in sorted(scored)]
+        start, end = words[i].start(), words[i + size - 1].end()
+        score = fuzz.ratio(hyp[start:end].casefold(), form.casefold())
+        if score >= _LOOK_ALIKE and hyp[start:end] != form:
+            scored.append((-score, start, end))
+    return [(start, end) for _, start, end in sorted(scored)]
 
 
 def _matcher(names: Sequence[NameForm]) -> _Matcher | None:
@@ -319,6 +333,10 @@ def name_forms_from_glossary(entries: Iterable[GlossaryEntry]) -> list[NameForm]
     return [NameForm(right, tuple(dict.fromkeys(wrong))) for right, wrong in variants.items()]
 
 
+_GENERATION = re.compile(r"(?:Jr|Sr)\.?")
+_REGNAL = re.compile(r"[IVXL]+\.?")
+
+
 def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]:
     """Name forms from the knowledge-base CSV (canonical,german,variants,kind,role,country).
 
@@ -341,7 +359,11 @@ def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]
         wrong = [v for v in dict.fromkeys([german, *wrong]) if v and v != canonical]
         words = canonical.split()
         person = (row.get("kind") or "person").strip().lower() == "person"
-        short = (words[-1],) if person and len(words) > 1 and len(words[-1]) > 2 else ()
+        if words and _GENERATION.fullmatch(words[-1]):
+            words = words[:-1]  # "Ferdinand Marcos Jr.": the surname is Marcos
+        # A regnal number ("Charles III", "Pope Leo XIV") is no surname: such names have no short form.
+        regnal = bool(words) and _REGNAL.fullmatch(words[-1]) is not None
+        short = (words[-1],) if person and not regnal and len(words) > 1 and len(words[-1]) > 2 else ()
         forms.append(NameForm(canonical, tuple(wrong), short))
     return forms
 
