@@ -309,3 +309,50 @@ def test_download_refuses_a_non_empty_target(tmp_path: Path):
     with pytest.raises(WorkbenchError, match="--force"):
         models.download("Helsinki-NLP/opus-mt-de-en", target)
     assert (target / "keep.txt").read_text() == "mine"
+
+
+def test_an_unknown_device_setting_is_refused_on_both_backends(tiny_model: Path, monkeypatch):
+    # "gpu" reached torch's .to() as it was and crashed with a traceback.
+    monkeypatch.setenv("WORKBENCH_DEVICE", "gpu")
+    for name in ("transformers", "ctranslate2"):
+        with pytest.raises(WorkbenchError, match="WORKBENCH_DEVICE.*'gpu'.*cpu, cuda or auto"):
+            load_backend(str(tiny_model), backend=name)
+
+
+def test_a_missing_model_from_workbench_model_says_where_it_came_from(tmp_path: Path, monkeypatch):
+    missing = tmp_path / "gone"
+    monkeypatch.setenv("WORKBENCH_MODEL", str(missing))
+    with pytest.raises(ModelLoadError, match="does not exist") as err:
+        models.resolve()
+    assert f"WORKBENCH_MODEL is set to {missing}" in str(err.value)
+    with pytest.raises(ModelLoadError) as err:
+        models.resolve(str(missing))  # given explicitly: the environment is not to blame
+    assert "WORKBENCH_MODEL" not in str(err.value)
+
+
+def test_identity_follows_the_tokenizer_settings(tiny_model: Path, tmp_path: Path):
+    # model_max_length decides where overlong inputs are cut, so it changes translations.
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_model, copy)
+    first = models.identity("m", copy)
+    settings = json.loads((copy / "tokenizer_config.json").read_text(encoding="utf-8"))
+    (copy / "tokenizer_config.json").write_text(
+        json.dumps({**settings, "model_max_length": 8}), encoding="utf-8"
+    )
+    assert models.identity("m", copy) != first
+
+
+def test_download_with_hf_hub_offline_set_says_to_unset_it(tmp_path: Path):
+    # With network but HF_HUB_OFFLINE=1 left in the shell, "run it on a machine with network
+    # access" alone sends the user in a circle.
+    with pytest.raises(ModelLoadError, match="HF_HUB_OFFLINE is set: unset it"):
+        models.download("Helsinki-NLP/opus-mt-de-en", tmp_path / "copy")
+
+
+def test_a_model_named_by_its_directory_is_not_named_twice(tiny_model: Path, tmp_path: Path):
+    copy = tmp_path / "partial"
+    shutil.copytree(tiny_model, copy)
+    (copy / "vocab.json").unlink()
+    with pytest.raises(ModelLoadError) as err:
+        models.resolve(str(copy))
+    assert str(err.value).startswith(f"model {copy} is incomplete: vocab.json missing.")

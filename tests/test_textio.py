@@ -221,3 +221,25 @@ def test_write_atomic_into_unwritable_place_is_an_input_error(tmp_path: Path) ->
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match=rf"^cannot write {re.escape(str(blocker / 'a.txt'))}: "):
         write_atomic(blocker / "a.txt", "x")
+
+
+def test_a_file_mixing_utf8_and_latin1_is_refused_not_half_garbled(tmp_path: Path) -> None:
+    # Decoded as Windows-1252, the UTF-8 half came out as "tÃ¤glich" and was translated so.
+    data = "Die Leitung wird täglich getestet.\n".encode() + GERMAN.encode("cp1252")
+    name = _write(tmp_path / "mixed.txt", data)
+    with pytest.raises(InputError, match=rf"^{re.escape(name)} mixes UTF-8 .*line 2.*Save it as UTF-8"):
+        read_text(name)
+
+
+def test_latin1_with_a_sharp_s_before_a_quote_is_still_latin1(tmp_path: Path) -> None:
+    # "ß“" in Windows-1252 is the bytes DF 93, shaped like a UTF-8 character: not a sign of a mix.
+    text = "„Das ist die Straße“, sagte der Präsident.\n"
+    got = read_text(_write(tmp_path / "quote.txt", text.encode("cp1252")))
+    assert got.text == text
+
+
+def test_an_empty_file_name_is_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Path("") is the current folder: the message said " is a directory".
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="empty file name"):
+        read_text("")

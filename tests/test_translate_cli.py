@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import sys
 from pathlib import Path
 
 import pytest
 import tinymodel
 from click.testing import CliRunner, Result
+from tqdm import tqdm
 
-from workbench.cli import cli
+from workbench.cli import _StderrHandler, cli
 from workbench.glossary import GlossaryEntry
 from workbench.store import Store
 
@@ -222,3 +225,42 @@ def test_model_download_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "opus" / "config.json").write_text("{}")
     result = run("model", "download", "--to", tmp_path / "opus")
     assert_one_line_error(result, "--force")
+
+
+def test_a_bad_device_setting_is_one_line_for_all_inputs(tiny_model, article, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DEVICE", "gpu")
+    result = translate(article, "-o", tmp_path / "out", "--model", tiny_model)
+    assert_one_line_error(result, "WORKBENCH_DEVICE", "'gpu'", "cpu, cuda or auto")
+
+
+def test_stdin_given_twice_is_a_usage_error(tiny_model):
+    # The second `-` used to report "<stdin> is empty", misleading when text was piped in.
+    result = translate("-", "-", "--model", tiny_model, input=f"{SOURCES[5]}\n")
+    assert result.exit_code == 2
+    assert "give `-` (stdin) once" in result.stderr
+    assert "empty" not in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_made_stops_before_translating(tiny_model, tmp_path, logs):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    inputs = []
+    for name in ("a", "b"):
+        inputs.append(tmp_path / f"{name}.txt")
+        inputs[-1].write_text(f"{SOURCES[0]}\n", encoding="utf-8")
+    result = translate(*inputs, "-o", blocker / "out", "--model", tiny_model)
+    assert_one_line_error(result, str(blocker / "out"), "output folder")
+    assert "loading model" not in logs.text
+
+
+def test_a_log_line_does_not_run_into_the_progress_bar(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    record = logging.LogRecord("workbench", logging.INFO, __file__, 0, "loading model m", None, None)
+    with tqdm(total=20, file=sys.stderr, desc="article.txt", unit="sentence") as bar:
+        bar.update(1)
+        _StderrHandler().emit(record)
+        bar.update(1)
+    shown = sys.stderr.getvalue()
+    start = shown.index("info: loading model m")
+    # On a terminal the bar's line is cleared first (\r), so the message starts a line of its own.
+    assert shown[start - 1] in "\r\n", repr(shown[max(0, start - 40) : start + 25])

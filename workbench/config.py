@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-de-en"
 
 
@@ -59,8 +61,12 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def device(explicit: str | None = None) -> str:
-    """cpu or cuda; 'auto' picks cuda when torch sees a GPU."""
-    choice = (explicit or os.environ.get("WORKBENCH_DEVICE") or "auto").lower()
+    """cpu or cuda; 'auto' picks cuda when CTranslate2 sees a GPU."""
+    setting = explicit or os.environ.get("WORKBENCH_DEVICE") or "auto"
+    choice = setting.strip().lower()
+    if choice not in ("auto", "cpu", "cuda"):
+        source = "the device" if explicit else "WORKBENCH_DEVICE"
+        raise WorkbenchError(f"{source} is set to {setting!r}: use cpu, cuda or auto.")
     if choice != "auto":
         return choice
     try:

@@ -40,6 +40,9 @@ _MAX_CONTROL_SHARE = 0.05
 # read as Windows-1252 is almost all non-ASCII letters. Above this share, refuse instead of guessing.
 _MAX_NON_ASCII_LETTER_SHARE = 0.3
 _FIX_SAVE_AS_UTF8 = "Save it as UTF-8 plain text (.txt) and try again."
+# ä ö ü ß Ä Ö Ü in UTF-8. Read as Windows-1252 they are "Ã" and a symbol, which German text
+# never has, so in a file that is not valid UTF-8 they mean a mix of encodings.
+_UTF8_UMLAUT = re.compile(rb"\xc3[\xa4\xb6\xbc\x9f\x84\x96\x9c]")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def _too_large(name: str, size: int, max_bytes: int) -> InputError:
 def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> TextFile:
     """Read and decode a user's text file, or raise InputError saying what is wrong and what to do."""
     name = os.fspath(path)
+    if not name:  # Path("") would be the current folder
+        raise InputError("an empty file name was given. Give the path of a text file.")
     file = Path(path)
     try:
         info = file.stat()
@@ -133,8 +138,15 @@ def _decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
         raise InputError(_nul_message(data, name))
     try:
         return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        bad_line = data.count(b"\n", 0, err.start) + 1
+    if _UTF8_UMLAUT.search(data):
+        # Read as Windows-1252, the UTF-8 part would come out garbled ("tÃ¤glich") and be
+        # translated so: refuse rather than guess per line.
+        raise InputError(
+            f"{name} mixes UTF-8 with another encoding (line {bad_line} is not UTF-8), so part of "
+            f"it would come out garbled. {_FIX_SAVE_AS_UTF8}"
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:

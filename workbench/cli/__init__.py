@@ -37,6 +37,14 @@ class _StderrHandler(logging.StreamHandler):
     def format(self, record: logging.LogRecord) -> str:
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
+    def emit(self, record: logging.LogRecord) -> None:
+        from tqdm import tqdm
+
+        # A message written while `translate` shows its progress bar would continue the bar's
+        # line: clear the bar, write the message, draw the bar again below it.
+        with tqdm.external_write_mode(file=sys.stderr):
+            super().emit(record)
+
 
 @click.group(cls=_Group)
 @click.version_option(package_name="workbench")

@@ -78,6 +78,8 @@ def translate(
     """
     if outdir is None and any(name != "-" for name in inputs):
         raise click.UsageError("give -o OUTDIR for the outputs (only `-` writes to stdout).")
+    if inputs.count("-") > 1:
+        raise click.UsageError("give `-` (stdin) once: it can be read only once.")
     options = DecodeOptions(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=batch_tokens)
     # Read every input before touching the model: a typo in a file name is reported at once,
     # and a run whose inputs all fail needs no model at all.
@@ -92,6 +94,8 @@ def translate(
             failed += 1
     if readable:
         backend = load_backend(model, backend=backend_name, precision=precision, lazy=True)
+        if outdir is not None and any(name != "-" for name, _ in readable):
+            _make_outdir(outdir)
         store = None if no_cache and no_glossary else Store.open(config.db_path(db))
         try:
             glossary = [] if no_glossary or store is None else store.glossary_entries()
@@ -109,6 +113,17 @@ def translate(
                 store.close()
     if failed:
         sys.exit(1)
+
+
+def _make_outdir(outdir: Path) -> None:
+    # Before any translating: a folder that cannot be made would fail every input, one by one,
+    # each after its translation.
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(
+            f"cannot create the output folder {outdir}: {err.strerror}. Choose another -o OUTDIR."
+        ) from None
 
 
 def _read_input(name: str, stems: dict[str, str]) -> TextFile:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from workbench import config
 from workbench.engine import batching
 from workbench.errors import TranslationError, WorkbenchError
 
@@ -231,6 +232,7 @@ def load_backend(
                 )
             return ct2.CTranslate2Backend.load(converted)
     dtype = hf.check_precision(precision)
+    config.device(device)  # a bad device setting is reported now, not at the first translation
 
     def load() -> Backend:
         logger.info("loading model %s", ref.name)

@@ -35,6 +35,8 @@ HUB_FILES = [
 _IDENTITY_PATTERNS = (
     "config.json",
     "generation_config.json",
+    "tokenizer_config.json",  # model_max_length decides where overlong inputs are cut
+    "special_tokens_map.json",
     "vocab.json",
     "target_vocab.json",
     "*.spm",
@@ -59,9 +61,16 @@ class ModelRef:
 
 def resolve(name: str | None = None) -> ModelRef:
     """The Marian model named (default from settings), found locally and checked."""
+    from_env = not name and os.environ.get("WORKBENCH_MODEL")
     name = config.model_name(name)
-    path = locate(name)
-    check_marian(path, name)
+    try:
+        path = locate(name)
+        check_marian(path, name)
+    except ModelLoadError as err:
+        if not from_env:
+            raise
+        # The user typed no model name: say where this one came from, or they look for it in vain.
+        raise ModelLoadError(f"{err} WORKBENCH_MODEL is set to {from_env}: correct or unset it.") from None
     return ModelRef(name, path, identity(name, path))
 
 
@@ -133,6 +142,11 @@ def _from_hub(model_id: str) -> Path:
         ) from None
 
 
+def _named(name: str, path: Path) -> str:
+    """The model as messages name it: with the folder it was found in, if that is not its name."""
+    return f"model {name}" if Path(name).expanduser() == path else f"model {name} ({path})"
+
+
 def check_marian(path: Path, name: str) -> None:
     """Raise ModelLoadError unless ``path`` holds a Marian translation model."""
     config_file = path / "config.json"
@@ -141,7 +155,7 @@ def check_marian(path: Path, name: str) -> None:
         f"target.spm and weights), or a hub id such as {config.DEFAULT_MODEL}."
     )
     if not config_file.is_file():
-        raise ModelLoadError(f"model {name} ({path}) is not a model directory: it has no config.json. {fix}")
+        raise ModelLoadError(f"{_named(name, path)} is not a model directory: it has no config.json. {fix}")
     try:
         model_type = json.loads(config_file.read_text(encoding="utf-8")).get("model_type")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as err:
@@ -156,17 +170,18 @@ def check_marian(path: Path, name: str) -> None:
         missing.append("weights (model.safetensors or pytorch_model.bin)")
     if missing:
         raise ModelLoadError(
-            f"model {name} ({path}) is incomplete: {', '.join(missing)} missing. Download it again "
+            f"{_named(name, path)} is incomplete: {', '.join(missing)} missing. Download it again "
             f"(`workbench model download`) or copy the whole model folder. {fix}"
         )
 
 
 def identity(name: str, path: Path) -> str:
-    """``name@hash``: the hash covers config, weights, vocabulary and SentencePiece files."""
+    """``name@hash``: the hash covers configuration, tokenizer settings, weights, vocabulary and
+    SentencePiece files."""
     digest = hashlib.sha256()
     files = sorted({f for pattern in _IDENTITY_PATTERNS for f in path.glob(pattern) if f.is_file()})
     if not files:
-        raise ModelLoadError(f"model {name} ({path}) has no model files to load. Check the directory.")
+        raise ModelLoadError(f"{_named(name, path)} has no model files to load. Check the directory.")
     for file in files:
         digest.update(file.name.encode("utf-8") + b"\0" + file_digest(file).encode("ascii") + b"\0")
     return f"{name}@{digest.hexdigest()[:16]}"
@@ -222,7 +237,7 @@ def download(model_id: str, target: Path | None = None, *, force: bool = False) 
                 f"(the default is {config.DEFAULT_MODEL})."
             ) from None
         except OSError as err:
-            cause = "HF_HUB_OFFLINE is set" if _hub_offline() else _cause(err)
+            cause = "HF_HUB_OFFLINE is set: unset it to download" if _hub_offline() else _cause(err)
             raise ModelLoadError(
                 f"cannot download {model_id}: the Hugging Face hub cannot be reached ({cause}). "
                 f"On a machine with network access run `workbench model download {model_id}`, copy "
