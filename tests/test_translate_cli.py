@@ -177,6 +177,16 @@ def test_two_inputs_with_the_same_stem_do_not_overwrite_each_other(tiny_model, a
     assert (out / "article.en.txt").read_text(encoding="utf-8") == ENGLISH
 
 
+def test_an_output_never_overwrites_an_input(tiny_model, article, tmp_path):
+    # notes.jsonl's own JSONL output would be notes.jsonl, in the folder it sits in.
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(f"{SOURCES[4]}\n", encoding="utf-8")
+    result = translate(notes, article, "-o", tmp_path, "--model", tiny_model)
+    assert_one_line_error(result, str(notes), "overwrite the input")
+    assert notes.read_text(encoding="utf-8") == f"{SOURCES[4]}\n"
+    assert (tmp_path / "article.en.txt").read_text(encoding="utf-8") == ENGLISH
+
+
 def test_glossary_from_the_database_is_applied_and_recorded(tiny_model, article, tmp_path, db_path):
     with Store.open(db_path) as store:
         store.add_glossary_entry(GlossaryEntry("Milley", "Milley-Smith"))

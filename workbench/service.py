@@ -151,10 +151,14 @@ def output_stem(name: str) -> str:
     return stem
 
 
+def output_paths(outdir: Path, stem: str) -> tuple[Path, Path]:
+    """OUTDIR/STEM.en.txt and OUTDIR/STEM.jsonl."""
+    return Path(outdir) / f"{stem}.en.txt", Path(outdir) / f"{stem}.jsonl"
+
+
 def write_outputs(result: ArticleTranslation, outdir: Path, stem: str) -> tuple[Path, Path]:
     """Write OUTDIR/STEM.en.txt and OUTDIR/STEM.jsonl, each atomically; returns both paths."""
-    text_path = Path(outdir) / f"{stem}.en.txt"
-    jsonl_path = Path(outdir) / f"{stem}.jsonl"
+    text_path, jsonl_path = output_paths(outdir, stem)
     lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows())
     write_atomic(jsonl_path, lines)
     write_atomic(text_path, result.text)

@@ -86,9 +86,10 @@ def translate(
     stems: dict[str, str] = {}
     readable: list[tuple[str, TextFile]] = []
     failed = 0
+    input_paths = {Path(name).resolve(): name for name in inputs if name not in ("-", "")}
     for name in inputs:
         try:
-            readable.append((name, _read_input(name, stems)))
+            readable.append((name, _read_input(name, stems, outdir, input_paths)))
         except WorkbenchError as err:
             click.secho(f"error: {err}", fg="red", err=True)
             failed += 1
@@ -126,7 +127,9 @@ def _make_outdir(outdir: Path) -> None:
         ) from None
 
 
-def _read_input(name: str, stems: dict[str, str]) -> TextFile:
+def _read_input(
+    name: str, stems: dict[str, str], outdir: Path | None, input_paths: dict[Path, str]
+) -> TextFile:
     if name == "-":
         with click.open_file("-", "rb") as stdin:
             text_file = decode(stdin.read(), "<stdin>")
@@ -137,6 +140,13 @@ def _read_input(name: str, stems: dict[str, str]) -> TextFile:
             raise InputError(
                 f"{name} would overwrite the outputs of {stems[stem]} ({stem}.en.txt): rename one of them."
             )
+        if outdir is not None:
+            for output in service.output_paths(outdir, stem):
+                if (clobbered := input_paths.get(output.resolve())) is not None:
+                    raise InputError(
+                        f"the output {output} of {name} would overwrite the input {clobbered}. "
+                        "Choose another -o OUTDIR or rename the file."
+                    )
         stems[stem] = name
     for warning in text_file.warnings:
         logger.warning(warning)
