@@ -112,7 +112,7 @@ def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> TextFile:
     if len(data) > max_bytes:
         raise _too_large(name, len(data), max_bytes)
     if not data:
-        raise InputError(f"{name} is empty: there is nothing to translate. Give a file with German text.")
+        raise InputError(f"{name} is empty: there is no text in it. Check that you gave the right file.")
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise InputError(
@@ -124,7 +124,7 @@ def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> TextFile:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(
-            f"{name} contains only whitespace: there is nothing to translate. Give a file with German text."
+            f"{name} contains only whitespace: there is no text in it. Check that you gave the right file."
         )
     return TextFile(name, text, encoding, tuple(warnings))
 
