@@ -107,7 +107,8 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_empty_or_whitespace_only(tmp_path: Path, content: bytes) -> None:
     name = _write(tmp_path / "empty.txt", content)
     with pytest.raises(
-        InputError, match=rf"^{re.escape(str(name))} (is empty|contains only whitespace): there is no text in it"
+        InputError,
+        match=rf"^{re.escape(str(name))} (is empty|contains only whitespace): there is no text in it",
     ):
         read_text(name)
 
