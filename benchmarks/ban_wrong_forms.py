@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import tinymodel  # noqa: E402
 from tinymodel import PAIRS as NEUTRAL_SOURCE  # noqa: E402
-from tinymodel import SEEDS, write_tokenizer  # noqa: E402
+from tinymodel import SEEDS  # noqa: E402
 
 from workbench.glossary import GlossaryEntry, apply, find  # noqa: E402
 from workbench.glossary_io import read_glossary  # noqa: E402
@@ -122,73 +123,18 @@ def corrected(text: str) -> str:
 
 def build_model(out_dir: Path, *, seed: int = 0, max_steps: int = 1500) -> Path:
     """Train a tiny Marian model until greedy and beam-4 decoding reproduce every training pair."""
-    import random
-
-    import torch
-    from transformers import MarianConfig, MarianMTModel
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # the table is the output; a "Writing shards" bar is noise
-    random.seed(seed)
-    torch.manual_seed(seed)
     pairs = GARBLED_PAIRS + RIGHT_PAIRS + NEUTRAL_PAIRS
     seed_text = [
         line for f in sorted(SEEDS.glob("*.txt")) for line in f.read_text("utf-8").splitlines() if line
     ]
     # Held-out German is in the SentencePiece text (as unlabelled text would be), never in training.
     lines = [s for pair in pairs for s in pair] + [de for de, _ in HELD_OUT] + seed_text
-    tok, vocab = write_tokenizer(out_dir, lines, vocab_size=800)
-    config = MarianConfig(
-        vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=128,
-        decoder_ffn_dim=128,
-        max_position_embeddings=128,
-        pad_token_id=vocab["<pad>"],
-        eos_token_id=0,
-        decoder_start_token_id=vocab["<pad>"],
-        forced_eos_token_id=0,
-        scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
-        dropout=0.0,
-        activation_function="swish",
+    return tinymodel.train(
+        out_dir, pairs, lines, vocab_size=800, seed=seed, max_steps=max_steps, greedy_too=True
     )
-    model = MarianMTModel(config)
-    src = [p[0] for p in pairs]
-    tgt = [p[1] for p in pairs]
-    batch = tok(src, text_target=tgt, return_tensors="pt", padding=True)
-    labels = batch["labels"].masked_fill(batch["labels"] == config.pad_token_id, -100)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
-    model.train()
-    for step in range(max_steps):
-        loss = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels).loss
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % 25 == 24 and loss.item() < 0.02:
-            model.eval()
-            with torch.inference_mode():
-                inputs = tok(src, return_tensors="pt", padding=True)
-                beam = model.generate(**inputs, num_beams=4, max_new_tokens=40)
-                greedy = model.generate(**inputs, num_beams=1, max_new_tokens=40)
-            if (
-                tok.batch_decode(beam, skip_special_tokens=True)
-                == tgt
-                == tok.batch_decode(greedy, skip_special_tokens=True)
-            ):
-                break
-            model.train()
-    else:
-        raise RuntimeError(f"the garbled model did not learn its pairs in {max_steps} steps")
-    model.eval()
-    model.save_pretrained(out_dir)
-    tok.save_pretrained(out_dir)
-    return out_dir
 
 
 def case_variants(form: str) -> list[str]:

@@ -80,19 +80,41 @@ def write_tokenizer(
 
 
 def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
-    import torch
-    from transformers import MarianConfig, MarianMTModel
-
-    random.seed(seed)
-    torch.manual_seed(seed)
-
+    """The test model: knows PAIRS exactly; SentencePiece also sees the seed article."""
     seed_text = [
         line
         for f in sorted(SEEDS.glob("*.txt"))
         for line in f.read_text(encoding="utf-8").splitlines()
         if line
     ]
-    tok, vocab = write_tokenizer(out_dir, [s for pair in PAIRS for s in pair] + seed_text, vocab_size=600)
+    return train(
+        out_dir,
+        PAIRS,
+        [s for pair in PAIRS for s in pair] + seed_text,
+        vocab_size=600,
+        seed=seed,
+        max_steps=max_steps,
+    )
+
+
+def train(
+    out_dir: Path,
+    pairs: list[tuple[str, str]],
+    tokenizer_lines: list[str],
+    *,
+    vocab_size: int,
+    seed: int = 0,
+    max_steps: int = 600,
+    greedy_too: bool = False,
+) -> Path:
+    """Train a 2+2-layer Marian model until beam-4 decoding (and greedy, if asked) reproduces
+    every pair exactly; save model and tokenizer to out_dir."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    tok, vocab = write_tokenizer(out_dir, tokenizer_lines, vocab_size=vocab_size)
     config = MarianConfig(
         vocab_size=len(vocab),
         decoder_vocab_size=len(vocab),
@@ -114,8 +136,8 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
         activation_function="swish",
     )
     model = MarianMTModel(config)
-    src = [p[0] for p in PAIRS]
-    tgt = [p[1] for p in PAIRS]
+    src = [p[0] for p in pairs]
+    tgt = [p[1] for p in pairs]
     batch = tok(src, text_target=tgt, return_tensors="pt", padding=True)
     labels = batch["labels"].masked_fill(batch["labels"] == config.pad_token_id, -100)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
@@ -128,14 +150,15 @@ def build(out_dir: Path, *, seed: int = 0, max_steps: int = 600) -> Path:
         if step % 25 == 24 and loss.item() < 0.02:
             model.eval()
             with torch.inference_mode():
-                out = model.generate(
-                    **tok(src, return_tensors="pt", padding=True), num_beams=4, max_new_tokens=40
-                )
-            if tok.batch_decode(out, skip_special_tokens=True) == tgt:
+                inputs = tok(src, return_tensors="pt", padding=True)
+                decoded = [model.generate(**inputs, num_beams=4, max_new_tokens=40)]
+                if greedy_too:
+                    decoded.append(model.generate(**inputs, num_beams=1, max_new_tokens=40))
+            if all(tok.batch_decode(out, skip_special_tokens=True) == tgt for out in decoded):
                 break
             model.train()
     else:
-        raise RuntimeError("tiny model did not converge")
+        raise RuntimeError(f"tiny model did not learn its {len(pairs)} pairs in {max_steps} steps")
     model.eval()
     model.generation_config.num_beams = 4
     model.generation_config.max_length = 64
