@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -217,6 +218,16 @@ def test_a_directory_that_is_not_marian_is_one_clear_line(article, tmp_path):
     (bert / "config.json").write_text('{"model_type": "bert"}', encoding="utf-8")
     result = translate(article, "-o", tmp_path / "out", "--model", bert)
     assert_one_line_error(result, str(bert), "not a Marian")
+
+
+@pytest.mark.parametrize("backend", ["auto", "ctranslate2", "transformers"])
+def test_damaged_weights_are_one_clear_line_on_every_backend(tiny_model, article, tmp_path, backend):
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_model, broken)
+    (broken / "model.safetensors").write_bytes(b"not weights")
+    result = run("translate", article, "-o", tmp_path / "out", "--model", broken, "--backend", backend)
+    assert_one_line_error(result, str(broken), "damaged")
+    assert not (tmp_path / "out" / "article.en.txt").exists()
 
 
 def test_an_unknown_hub_id_offline_is_one_clear_line(article, tmp_path):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench import config
 from workbench.engine import BatchFn, DecodeOptions, ProgressFn, run_batches
-from workbench.engine.models import ModelRef
+from workbench.engine.models import ModelRef, load_marian
 from workbench.errors import ModelLoadError, TranslationError, WorkbenchError
 
 if TYPE_CHECKING:
@@ -199,7 +199,6 @@ def _convert(ref: ModelRef, out: Path, quantization: str) -> dict[str, Any]:
         import torch
         from ctranslate2.converters.converter import Converter
         from ctranslate2.converters.transformers import BartLoader, MarianMTLoader
-        from transformers import MarianMTModel, MarianTokenizer
     except ImportError as err:
         raise ConversionError(f"cannot convert {ref.name} to CTranslate2: {err}.") from None
     from transformers.utils import logging as hf_logging
@@ -235,8 +234,7 @@ def _convert(ref: ModelRef, out: Path, quantization: str) -> dict[str, Any]:
     class MarianConverter(Converter):
         def _load(self) -> Any:
             with torch.no_grad():
-                model = MarianMTModel.from_pretrained(ref.path, dtype=torch.float32)
-                tokenizer = MarianTokenizer.from_pretrained(ref.path)
+                tokenizer, model = load_marian(ref)
                 pad_row = model.get_input_embeddings().weight[tokenizer.pad_token_id]
                 loader = PadStartLoader() if bool(pad_row.any()) else MarianMTLoader()
                 spec = loader(model, tokenizer)

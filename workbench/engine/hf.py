@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench import config
 from workbench.engine import BatchFn, DecodeOptions, ProgressFn, run_batches
-from workbench.engine.models import ModelRef
+from workbench.engine.models import ModelRef, load_marian
 from workbench.errors import ModelLoadError, TranslationError, WorkbenchError
 
 if TYPE_CHECKING:
@@ -77,24 +77,13 @@ class TransformersBackend:
 
     @classmethod
     def load(cls, ref: ModelRef, *, device: str | None = None, dtype: str = "float32") -> TransformersBackend:
-        import torch
-        from safetensors import SafetensorError
-        from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
 
         # Our own progress bar and messages tell the user what happens; a second bar per
         # load ("Loading weights") on stderr is noise in batch runs.
         hf_logging.disable_progress_bar()
         where = _device(device)
-        try:
-            tokenizer = MarianTokenizer.from_pretrained(ref.path)
-            network = MarianMTModel.from_pretrained(ref.path, dtype=getattr(torch, dtype))
-        except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
-            cause = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise ModelLoadError(
-                f"cannot load model {ref.name} from {ref.path}: {cause}. The directory may be incomplete "
-                "or damaged: download it again (`workbench model download`) or pass another --model DIR."
-            ) from None
+        tokenizer, network = load_marian(ref, dtype)
         network.to(where)
         network.eval()
         return cls(ref, tokenizer, network, where, dtype)

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from workbench import config
 from workbench.errors import ModelLoadError, WorkbenchError
@@ -173,6 +174,27 @@ def check_marian(path: Path, name: str) -> None:
             f"{_named(name, path)} is incomplete: {', '.join(missing)} missing. Download it again "
             f"(`workbench model download`) or copy the whole model folder. {fix}"
         )
+
+
+def load_marian(ref: ModelRef, dtype: str = "float32") -> tuple[Any, Any]:
+    """MarianTokenizer and MarianMTModel from the model's directory (both backends load it).
+
+    Damaged or incomplete files (truncated weights, a broken vocab) become one ModelLoadError
+    naming the model and the fix, whichever backend found them.
+    """
+    import torch
+    from safetensors import SafetensorError
+    from transformers import MarianMTModel, MarianTokenizer
+
+    try:
+        tokenizer = MarianTokenizer.from_pretrained(ref.path)
+        network = MarianMTModel.from_pretrained(ref.path, dtype=getattr(torch, dtype))
+    except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
+        raise ModelLoadError(
+            f"cannot load model {ref.name} from {ref.path}: {_cause(err)}. The directory may be incomplete "
+            "or damaged: download it again (`workbench model download`) or pass another --model DIR."
+        ) from None
+    return tokenizer, network
 
 
 def identity(name: str, path: Path) -> str:
