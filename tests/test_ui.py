@@ -4,6 +4,7 @@ escaping of hostile text, refused uploads, stale saves and drafts that survive p
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,30 @@ def test_every_page_renders(db_path, monkeypatch, tmp_path):
         at.switch_page(f"workbench/ui/{page}.py").run()
         _assert_clean(at)
         assert at.title[0].value == title
+
+
+def test_a_paste_whose_translation_fails_is_imported_once_and_the_form_cleared(
+    tiny_model, db_path, monkeypatch, tmp_path
+):
+    # Damaged weights, found only when translating: the CTranslate2 conversion cannot be written
+    # (WORKBENCH_MODELS is a file), so the app falls back to transformers, which loads lazily.
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_model, broken)
+    (broken / "model.safetensors").write_bytes(b"not weights")
+    (tmp_path / "models-is-a-file").write_text("")
+    monkeypatch.setenv("WORKBENCH_MODELS", str(tmp_path / "models-is-a-file"))
+    monkeypatch.setenv("WORKBENCH_MODEL", str(broken))
+    _import_pairs(db_path)  # a document in the database: no seed import
+    at = _app().run()
+    at.switch_page("workbench/ui/documents.py").run()
+    at.text_input(key="paste_title").set_value("Pasted once")
+    at.text_area(key="paste_text").set_value(GERMAN)
+    at.button(key="paste_go").click().run()
+    _assert_clean(at)
+    assert "cannot load model" in _texts(at.error)
+    assert "paste_text" not in at.session_state  # the form is cleared: no second import
+    with Store.open(db_path) as db:
+        assert [d.title for d in db.documents()].count("Pasted once") == 1
 
 
 # -- the whole workflow with the tiny model -----------------------------------------------------

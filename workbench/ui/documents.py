@@ -49,10 +49,12 @@ def _paste(db: Store) -> None:
     )
     if st.button("Import pasted text", type="primary", key="paste_go"):
         result = review.import_article(db, text, title=title or "", created_by=common.reviewer())
-        _after_import(db, result.document_id, result.title, result.n_segments)
+        # The article is in the database now: clear the form before translating, so a failed
+        # translation cannot lead to importing the same text twice.
         st.session_state.pop("paste_text", None)
         st.session_state.pop("paste_title", None)
         _select(result.document_id)
+        _after_import(db, result.document_id, result.title, result.n_segments)
         st.rerun()
 
 
