@@ -12,7 +12,7 @@ import click
 
 from workbench import config, exchange, review
 from workbench.errors import InputError
-from workbench.glossary import KINDS, GlossaryEntry
+from workbench.glossary import KINDS
 from workbench.store import Store
 
 _db_option = click.option(
@@ -133,13 +133,9 @@ def glossary_import(file: str, db: str | None) -> None:
     """Add (or update) the entries of a .csv or .tbx file."""
     from workbench.glossary_io import read_glossary
 
-    added_by = review.default_reviewer()
-    entries = [
-        GlossaryEntry(e.wrong, e.right, e.kind, e.note, e.added_by or added_by, e.document_id)
-        for e in read_glossary(file)
-    ]
+    entries = read_glossary(file)
     with _open(db) as store:
-        counts = store.import_glossary(entries)
+        counts = review.import_glossary(store, entries, added_by=review.default_reviewer())
     click.echo(f"{file}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
 
 
