@@ -472,11 +472,8 @@ def test_flag_and_accept_records_a_typed_correction_everywhere(store: Store, sch
 # -- glossary, documents and known names -------------------------------------------------------------
 
 
-def test_replace_and_import_glossary(store: Store) -> None:
-    review.add_to_glossary(store, "Scholes", "Scholz", added_by="anna")
-    result = review.replace_glossary(store, [GlossaryEntry("Milli", "Milley", added_by="ben")])
-    assert (result.added, result.updated, result.unchanged) == (1, 0, 0)
-    assert [e.wrong for e in store.glossary_entries()] == ["Milli"]
+def test_import_glossary_keeps_other_entries_and_attributes_new_ones(store: Store) -> None:
+    review.add_to_glossary(store, "Milli", "Milley", added_by="ben")
     imported = review.import_glossary(store, [GlossaryEntry("Lawrow", "Lavrov")], added_by="carl")
     assert imported.added == 1
     assert {(e.wrong, e.added_by) for e in store.glossary_entries()} == {("Milli", "ben"), ("Lawrow", "carl")}

@@ -762,11 +762,6 @@ def accept_name(
     )
 
 
-def replace_glossary(store: Store, entries: Iterable[GlossaryEntry]) -> GlossaryImport:
-    """Make the glossary exactly ``entries`` (the app's table save), in one transaction."""
-    return store.import_glossary(entries, replace_all=True)
-
-
 def save_glossary_table(
     store: Store, base: Iterable[GlossaryEntry], entries: Iterable[GlossaryEntry], *, reviewer: str
 ) -> GlossaryImport:
