@@ -23,7 +23,7 @@ N_SEGMENTS = 30
 N_SHARED_EDITS = 15
 
 
-def test_two_shell_loops_adding_25_glossary_entries_each_leave_50(db_path: Path) -> None:
+def test_two_shell_loops_adding_25_glossary_entries_each_leave_50(db_url: str) -> None:
     workbench = shlex.join([sys.executable, "-m", "workbench"])
     loops = [
         subprocess.Popen(
@@ -93,8 +93,8 @@ def _worker(db: str, reviewer: str, mine: list[int], shared: int, start: multipr
                     continue
 
 
-def test_two_processes_writing_flags_and_corrections_lose_nothing(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+def test_two_processes_writing_flags_and_corrections_lose_nothing(db_url: str) -> None:
+    with Store.open(db_url) as store:
         segments = [Segment(n, 1, f"Olaf Scholz sagte {n}.") for n in range(1, N_SEGMENTS + 2)]
         doc, ids = store.add_document("race", segments)
         store.save_translations("m", "m", [NewTranslation(i, f"Olaf Scholes said {i}.") for i in ids])
@@ -105,14 +105,13 @@ def test_two_processes_writing_flags_and_corrections_lose_nothing(db_path: Path)
     start = context.Manager().Event()
     with context.Pool(2) as pool:
         pending = [
-            pool.apply_async(_worker, (str(db_path), who, mine, shared, start))
-            for who, mine in halves.items()
+            pool.apply_async(_worker, (db_url, who, mine, shared, start)) for who, mine in halves.items()
         ]
         start.set()
         for p in pending:
             p.get(timeout=300)  # re-raises a worker's exception here
 
-    with Store.open(db_path) as store:
+    with Store.open(db_url) as store:
         flags = store.flags(document_id=doc)
         assert sorted(f.segment_id for f in flags) == sorted(rest)
         assert {(f.status, f.version, f.correction) for f in flags} == {("accepted", 2, "Scholz")}

@@ -1,156 +1,174 @@
-"""Schema migrations: a blank database and one at the previous version both reach the latest."""
+"""Schema migrations: a blank database on either backend, and databases made by workbench 0.1
+(checked in under tests/data/), reach the newest schema with nothing lost; a failed upgrade
+leaves the previous schema; a database from a newer workbench is refused untouched."""
 
 from __future__ import annotations
 
-import sqlite3
+import shutil
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from workbench import migrations
-from workbench.errors import ConflictError
+from workbench.errors import ConflictError, StoreError
 from workbench.glossary import GlossaryEntry
-from workbench.store import Store
+from workbench.segment import Segment
+from workbench.store import Store, db, migrate, schema
+
+DATA = Path(__file__).parent / "data"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    return db
+def _columns(store: Store) -> dict[str, set[str]]:
+    with store.database.read() as conn:
+        inspector = sa.inspect(conn)
+        return {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
 
 
-def _tables(db: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+def _revision(store: Store) -> str | None:
+    with store.database.read() as conn:
+        return migrate.current(conn)
 
 
-def test_blank_database_reaches_latest_version(db_path: Path) -> None:
-    with Store.open(db_path) as store:
-        assert migrations.current_version(store.db) == migrations.latest_version()
-        applied = [
-            row[0] for row in store.db.execute("SELECT version FROM schema_migrations ORDER BY version")
+def test_blank_database_has_exactly_the_schema_the_store_queries(db_url: str) -> None:
+    with Store.open(db_url) as store:
+        assert _revision(store) == migrate.head()
+        tables = _columns(store)
+    expected = {table.name: {c.name for c in table.columns} for table in schema.metadata.tables.values()}
+    assert {name: cols for name, cols in tables.items() if name != "alembic_version"} == expected
+
+
+def test_a_database_made_by_workbench_0_1_upgrades_in_place_with_nothing_lost(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    shutil.copy(DATA / "workbench-0.1.db", path)
+    with Store.open(path) as store:
+        assert _revision(store) == migrate.head()
+        assert "schema_migrations" not in _columns(store)
+        docs = {d.id: d for d in store.documents()}
+        assert [
+            (d.title, d.n_segments, d.n_translated, d.n_flagged, d.n_approved) for d in docs.values()
+        ] == [
+            ("Ministerin Anna Lührmann sprach in Berlin.", 3, 0, 0, 0),
+            ("Pentagon", 3, 3, 1, 1),
         ]
-        assert applied == [version for version, _, _ in migrations.MIGRATIONS]
-        assert {
-            "documents",
-            "segments",
-            "translations",
-            "flags",
-            "segment_references",
-            "known_names",
-            "glossary",
-            "translation_cache",
-        } <= _tables(store.db)
+        rows = store.review_rows(1, "tiny@abc123")
+        assert rows[0].translation.text == "General Mark Milley spoke with Gerasimov."
+        assert rows[0].translation.applied == (
+            {"from": "Milli", "to": "Milley"},
+            {"from": "Gerasimo", "to": "Gerasimov"},
+        )
+        flags = store.flags(document_id=1)
+        assert [(f.side, f.text, f.status, f.correction, f.reviewer, f.origin, f.version) for f in flags] == [
+            ("mt", "Milli", "accepted", "Milley", "ben", "reviewer", 2),
+            ("src", "Gerasimo", "open", "Gerasimov", "detector", "detector", 1),
+            ("mt", "war", "dismissed", "", "ben", "reviewer", 1),
+        ]
+        refs = [store.reference(s.id) for s in store.segments(1)]
+        assert [(r.text, r.status, r.reviewer) if r else None for r in refs] == [
+            None,
+            ("Olaf Scholz met Joe Biden.", "draft", "anna"),
+            ("The war continues.", "approved", "ben"),
+        ]
+        assert store.document_text(2).startswith("Ministerin Anna Lührmann")
+        assert store.glossary_entries() == [
+            GlossaryEntry("contradictory telephone connection", "deconfliction line", "term", "", "ben"),
+            GlossaryEntry("Scholes", "Olaf Scholz", "name", "seen in the seed", "anna", 1),
+        ]
+        assert [(k.canonical, k.german, k.variants) for k in store.known_names()] == [
+            ("Mark Milley", "Mark Milley", ("Milli", "Millie")),
+            ("Ärzte Ohne Grenzen", "", ()),
+        ]
+        assert store.cached_translations(
+            "tiny@abc123", "beams=4", ["Der Krieg dauert an.", "Hallo.", "x"]
+        ) == {
+            "Der Krieg dauert an.": "The war continues.",
+            "Hallo.": "Hello.",
+        }
+        assert store.state("seed") == ""
+        # Who last changed an entry survives too: a stale save names them.
+        loaded = store.glossary_entries()
+        with pytest.raises(ConflictError, match="changed by carl"):
+            store.save_glossary_edits(
+                [GlossaryEntry("Scholes", "Scholz", "name", "seen in the seed", "anna", 1)],
+                loaded[:1],
+                changed_by="x",
+            )
+        # The upgraded keys are case-insensitive as before.
+        with pytest.raises(Exception, match="already in the glossary"):
+            store.add_glossary_entry(GlossaryEntry("SCHOLES", "Scholz"))
 
 
-def test_version_before_the_review_tables_with_data_upgrades_without_losing_it(db_path: Path) -> None:
-    db = _connect(db_path)
-    assert migrations.migrate(db, target=3) == 3
-    assert "flags" not in _tables(db)
-    db.execute("INSERT INTO glossary (wrong, right, kind) VALUES ('Scholes', 'Scholz', 'name')")
-    db.execute(
-        "INSERT INTO translation_cache (model, options, source, translation)"
-        " VALUES ('m', 'o', 'Hallo', 'Hello')"
-    )
-    db.execute("INSERT INTO documents (title, source_name) VALUES ('Alt', 'alt.txt')")
-    db.execute(
-        "INSERT INTO segments (document_id, position, paragraph, sentence, source)"
-        " VALUES (1, 0, 1, 1, 'Hallo.')"
-    )
-    db.execute(
-        "INSERT INTO translations (segment_id, model, model_name, text, raw)"
-        " VALUES (1, 'm', 'm', 'Hi.', 'Hi.')"
-    )
-    db.close()
-
-    with Store.open(db_path) as store:
-        assert migrations.current_version(store.db) == migrations.latest_version()
-        assert store.glossary_entries() == [GlossaryEntry("Scholes", "Scholz", "name")]
-        assert store.cached_translations("m", "o", ["Hallo"]) == {"Hallo": "Hello"}
-        [doc] = store.documents()
-        assert (doc.title, doc.n_segments, doc.n_translated) == ("Alt", 1, 1)
-        # The old segment takes the new kinds of data.
-        ref = store.save_reference(1, "Hello.", reviewer="anna", expected_version=None, status="approved")
-        assert ref.version == 1
-        assert store.document(1).n_approved == 1
-
-
-def test_version_with_reviews_upgrades_and_gains_the_app_state(db_path: Path) -> None:
-    previous = 4  # the review tables, before the app state
-    db = _connect(db_path)
-    assert migrations.migrate(db, target=previous) == previous
-    assert "app_state" not in _tables(db)
-    db.execute("INSERT INTO documents (title) VALUES ('Alt')")
-    db.execute(
-        "INSERT INTO segments (document_id, position, paragraph, sentence, source)"
-        " VALUES (1, 0, 1, 1, 'Hallo.')"
-    )
-    db.execute(
-        'INSERT INTO flags (segment_id, side, start, "end", text, kind)'
-        " VALUES (1, 'src', 0, 5, 'Hallo', 'other')"
-    )
-    db.execute("INSERT INTO known_names (canonical, variants) VALUES ('Milley', '[\"Milli\"]')")
-    db.close()
-
-    with Store.open(db_path) as store:
-        assert migrations.current_version(store.db) == migrations.latest_version()
+def test_an_older_0_1_schema_gains_what_it_lacked(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"  # workbench 0.1 at its migration 4: no app state, no changed_by
+    shutil.copy(DATA / "workbench-0.1-v4.db", path)
+    with Store.open(path) as store:
+        assert _revision(store) == migrate.head()
         assert [f.text for f in store.flags(document_id=1)] == ["Hallo"]
         assert [(k.canonical, k.variants) for k in store.known_names()] == [("Milley", ("Milli",))]
         assert store.state("seed") is None
         store.set_state("seed", "1")
-        store.set_state("seed", "")
-        assert store.state("seed") == ""
-
-
-def test_previous_version_upgrades_and_names_who_last_changed_a_glossary_entry(db_path: Path) -> None:
-    previous = migrations.latest_version() - 1
-    db = _connect(db_path)
-    assert migrations.migrate(db, target=previous) == previous
-    db.execute("INSERT INTO glossary (wrong, right, added_by) VALUES ('Millie', 'Milley', 'anna')")
-    db.close()
-
-    with Store.open(db_path) as store:
-        assert migrations.current_version(store.db) == migrations.latest_version()
+        assert store.state("seed") == "1"
         loaded = store.glossary_entries()
-        assert loaded == [GlossaryEntry("Millie", "Milley", added_by="anna")]
-        store.save_glossary_edits(loaded, [GlossaryEntry("Millie", "Mark Milley")], changed_by="bob")
+        assert loaded == [GlossaryEntry("Scholes", "Scholz", added_by="anna")]
+        store.save_glossary_edits(loaded, [GlossaryEntry("Scholes", "Olaf Scholz")], changed_by="bob")
         with pytest.raises(ConflictError, match="changed by bob"):
             store.save_glossary_edits(loaded, [], changed_by="anna")
 
 
-def test_migrating_again_changes_nothing(db_path: Path) -> None:
-    Store.open(db_path).close()
-    db = _connect(db_path)
-    before = db.execute("SELECT version, applied FROM schema_migrations ORDER BY version").fetchall()
-    assert migrations.migrate(db) == migrations.latest_version()
-    after = db.execute("SELECT version, applied FROM schema_migrations ORDER BY version").fetchall()
-    assert [tuple(r) for r in before] == [tuple(r) for r in after]
+def test_opening_again_changes_nothing(db_url: str) -> None:
+    Store.open(db_url).close()
+    with Store.open(db_url) as store:
+        assert _revision(store) == migrate.head()
+        with store.database.read() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
 
 
-def test_failed_migration_leaves_the_previous_version(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE half_done (x)")
-        raise sqlite3.OperationalError("disk on fire")
+def test_a_failed_upgrade_leaves_the_previous_schema(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open(db_url).close()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS_DIR, scripts)
+    (scripts / "versions" / "9999_broken.py").write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n"
+        f"revision = '9999'\ndown_revision = '{migrate.head()}'\nbranch_labels = None\ndepends_on = None\n"
+        "def upgrade():\n"
+        "    op.create_table('half_done', sa.Column('x', sa.Integer))\n"
+        "    op.execute('UPDATE glossary SET note = 1')\n"
+        "    raise RuntimeError('disk on fire')\n"
+    )
+    before = migrate.head()
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    migrate._script.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            Store.open(db_url)
+    finally:
+        migrate._script.cache_clear()
+    monkeypatch.undo()
+    with Store.open(db_url) as store:
+        assert _revision(store) == before
+        assert "half_done" not in _columns(store)
 
-    latest = migrations.latest_version()
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (latest + 1, "broken", broken)])
-    db = _connect(db_path)
-    with pytest.raises(sqlite3.OperationalError):
-        migrations.migrate(db)
-    assert migrations.current_version(db) == latest
-    assert "half_done" not in _tables(db)
+
+def test_a_database_from_a_newer_workbench_is_refused_untouched(db_url: str) -> None:
+    with Store.open(db_url) as store:
+        with store.transaction() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0042'"))
+    with pytest.raises(StoreError, match=r"made by a newer workbench \(schema 0042 > 0\d\d\d\): upgrade"):
+        Store.open(db_url)
+    with Store.open(db_url, migrate_schema=False) as store:
+        assert _revision(store) == "0042"
 
 
-def test_schema_refuses_unknown_flag_kinds_and_statuses(db_path: Path) -> None:
-    with Store.open(db_path) as store:
-        store.db.execute("INSERT INTO documents (title) VALUES ('t')")
-        store.db.execute(
-            "INSERT INTO segments (document_id, position, paragraph, sentence, source)"
-            " VALUES (1, 0, 1, 1, 'x')"
-        )
+def test_schema_refuses_unknown_flag_kinds_and_statuses(db_url: str) -> None:
+    with Store.open(db_url) as store:
+        _, [segment] = store.add_document("t", [Segment(1, 1, "x")])
         for kind, status in (("typo", "open"), ("other", "maybe")):
-            with pytest.raises(sqlite3.IntegrityError):
-                store.db.execute(
-                    'INSERT INTO flags (segment_id, side, start, "end", text, kind, status)'
-                    " VALUES (1, ?, 0, 1, ?, ?, ?)",
-                    ("src", "x", kind, status),
-                )
+            with pytest.raises(sa.exc.IntegrityError), store.transaction() as conn:
+                conn.execute(
+                    sa.insert(schema.flags).values(
+                        segment_id=segment, side="src", model="", start=0, end=1, text="x", kind=kind,
+                        origin="reviewer", detector_kind="", status=status, correction="", reason="",
+                        reviewer="", created="", updated="", version=1,
+                    )
+                )  # fmt: skip

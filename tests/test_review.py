@@ -18,8 +18,8 @@ SEED = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
 
 @pytest.fixture
-def store(db_path: Path):
-    with Store.open(db_path) as opened:
+def store(db_url: str):
+    with Store.open(db_url) as opened:
         yield opened
 
 
@@ -263,23 +263,23 @@ def test_seed_is_imported_on_the_first_open_only(store: Store) -> None:
 
 
 def test_seed_is_imported_once_by_two_connections_and_never_into_a_used_database(
-    db_path: Path, tmp_path: Path
+    db_url: str, tmp_path: Path
 ) -> None:
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    Store.open(db_path).close()  # migrated, so both sessions start at the seed check
+    Store.open(db_url).close()  # migrated, so both sessions start at the seed check
     start = threading.Barrier(2)
 
     def first_open(_: int) -> int | None:
-        with Store.open(db_path) as session:
+        with Store.open(db_url) as session:
             start.wait()
             return review.import_seed_if_empty(session, SEED.parent)
 
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(first_open, range(2)))
     assert results.count(None) == 1
-    with Store.open(db_path) as store:
+    with Store.open(db_url) as store:
         assert len(store.documents()) == 1
     with Store.open(tmp_path / "used.db") as used:
         review.import_article(used, "Der Krieg dauert an.")

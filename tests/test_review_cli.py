@@ -196,4 +196,5 @@ def test_a_database_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     bogus.write_text("these are my notes, not a database\n" * 100, encoding="utf-8")
     code, out = _run("documents", "--db", str(bogus))
     assert code == 1
-    assert f"cannot open the workbench database {bogus}" in out and "--db or WORKBENCH_DB" in out
+    assert f"{bogus} is not a workbench database (not an SQLite file)" in out
+    assert "WORKBENCH_DB or --db" in out

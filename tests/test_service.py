@@ -59,8 +59,8 @@ def hf_backend(tiny_model: Path) -> TransformersBackend:
 
 
 @pytest.fixture
-def store(db_path: Path):
-    with Store.open(db_path) as opened:
+def store(db_url: str):
+    with Store.open(db_url) as opened:
         yield opened
 
 

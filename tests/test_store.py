@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+import sqlalchemy as sa
 
 from workbench.errors import ConflictError, GlossaryError, NotFoundError, StoreError
 from workbench.glossary import GlossaryEntry
@@ -19,9 +18,14 @@ SEGMENTS = [
 ]
 
 
+def _count(store: Store, table: str) -> int:
+    with store.database.read() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
 @pytest.fixture
-def store(db_path: Path):
-    with Store.open(db_path) as opened:
+def store(db_url: str):
+    with Store.open(db_url) as opened:
         yield opened
 
 
@@ -173,7 +177,7 @@ def test_transaction_rolls_back_every_row(store: Store) -> None:
         store.save_reference(ids[1], "x", reviewer="a", expected_version=None)
         raise RuntimeError("crash in the middle")
     assert store.documents() == []
-    assert store.db.execute("SELECT count(*) FROM segment_references").fetchone()[0] == 0
+    assert _count(store, "segment_references") == 0
 
 
 def test_delete_document_removes_its_review_data(store: Store, doc) -> None:
@@ -182,7 +186,7 @@ def test_delete_document_removes_its_review_data(store: Store, doc) -> None:
     store.save_reference(ids[1], "x", reviewer="a", expected_version=None)
     store.delete_document(doc_id)
     assert store.flags() == []
-    assert store.db.execute("SELECT count(*) FROM segment_references").fetchone()[0] == 0
+    assert _count(store, "segment_references") == 0
 
 
 def test_scores_input_pairs_mt_with_approved_references_only(store: Store, doc) -> None:
@@ -291,7 +295,9 @@ def test_an_error_that_ends_the_transaction_itself_is_reported_not_hidden(tmp_pa
     # the user must see that error, not "cannot rollback - no transaction is active".
     with Store.open(tmp_path / "w.db") as store:
         with pytest.raises(RuntimeError, match="the real problem"):
-            with store.transaction() as db:
-                db.execute("COMMIT")
+            with store.transaction() as conn:
+                conn.exec_driver_sql("COMMIT")
                 raise RuntimeError("the real problem")
-        assert not store.db.in_transaction
+        assert not store.database.in_transaction()
+        store.set_state("after", "works")
+        assert store.state("after") == "works"

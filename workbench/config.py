@@ -2,8 +2,8 @@
 
 Environment variables:
   WORKBENCH_MODEL   hub id or local directory of the Marian model (default Helsinki-NLP/opus-mt-de-en)
-  WORKBENCH_DB      path of the SQLite database (default: $XDG_DATA_HOME/workbench/workbench.db,
-                    i.e. ~/.local/share/workbench/workbench.db)
+  WORKBENCH_DB      the database: a SQLite file path (default: $XDG_DATA_HOME/workbench/workbench.db,
+                    i.e. ~/.local/share/workbench/workbench.db) or a postgresql:// URL
   WORKBENCH_MODELS  folder for downloaded and converted models (default: models/ of this checkout,
                     or ./models when installed elsewhere)
   WORKBENCH_DEVICE  cpu, cuda or auto (default auto)
@@ -51,13 +51,17 @@ def model_name(explicit: str | None = None) -> str:
     return name
 
 
-def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+def database(explicit: str | os.PathLike[str] | None = None) -> str:
+    """The database: --db, else WORKBENCH_DB, else the per-user SQLite file.
+
+    A file path means SQLite; a ``postgresql://`` URL means a shared PostgreSQL server.
+    """
     if explicit:
-        return Path(explicit).expanduser()
+        return os.fspath(explicit)
     if env := os.environ.get("WORKBENCH_DB"):
-        return Path(env).expanduser()
+        return env
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "workbench" / "workbench.db"
+    return str(data_home / "workbench" / "workbench.db")
 
 
 def device(explicit: str | None = None) -> str:

@@ -29,7 +29,7 @@ def names_group() -> None:
 @_db_option
 def names_list(as_json: bool, db: str | None) -> None:
     """List the accepted names with the misspellings seen."""
-    with Store.open(config.db_path(db)) as store:
+    with Store.open(config.database(db)) as store:
         known = store.known_names()
     if as_json:
         rows = [
@@ -59,6 +59,6 @@ def names_list(as_json: bool, db: str | None) -> None:
 @_db_option
 def names_export(file: str, db: str | None) -> None:
     """Write the accepted names to FILE as CSV in corpus/names.csv's format."""
-    with Store.open(config.db_path(db)) as store:
+    with Store.open(config.database(db)) as store:
         count = review.export_known_names(store, file)
     click.echo(f"wrote {count} known names to {file}")

@@ -24,7 +24,7 @@ _db_option = click.option(
 
 
 def _open(db: str | None) -> Store:
-    return Store.open(config.db_path(db))
+    return Store.open(config.database(db))
 
 
 @click.command("import")
@@ -178,7 +178,7 @@ def app_command(port: int, address: str, db: str | None) -> None:
     """Start the Streamlit review app."""
     root = config.project_root()
     command = streamlit_command(root, port, address)
-    env = {**os.environ, "WORKBENCH_DB": str(config.db_path(db))}
+    env = {**os.environ, "WORKBENCH_DB": str(config.database(db))}
     click.echo(f"review app on http://{address}:{port} (database {env['WORKBENCH_DB']}); Ctrl+C stops it")
     # Become the streamlit process, so Ctrl+C and kill reach the server itself (no orphan);
     # cwd = the checkout, so its .streamlit/config.toml applies.

@@ -97,7 +97,7 @@ def translate(
         backend = load_backend(model, backend=backend_name, precision=precision, lazy=True)
         if outdir is not None and any(name != "-" for name, _ in readable):
             _make_outdir(outdir)
-        store = None if no_cache and no_glossary else Store.open(config.db_path(db))
+        store = None if no_cache and no_glossary else Store.open(config.database(db))
         try:
             glossary = [] if no_glossary or store is None else store.glossary_entries()
             cache = None if no_cache else store

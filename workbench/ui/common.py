@@ -31,11 +31,11 @@ REVIEWER_KEY = "wb_reviewer"
 
 
 def store() -> Store:
-    """This session's store on config.db_path() (reopened if the path changed)."""
-    path = config.db_path()
+    """This session's store on config.database() (reopened if the setting changed)."""
+    location = config.database()
     current: Store | None = st.session_state.get(_STORE_KEY)
-    if current is None or current.path != path:
-        current = Store.open(path)
+    if current is None or not current.is_at(location):
+        current = Store.open(location)
         st.session_state[_STORE_KEY] = current
     return current
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of the workbench database: one history for SQLite and PostgreSQL."""
