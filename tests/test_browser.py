@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import review
+from workbench.workflows import documents as review
 from workbench.store import Store
 from workbench.textio import TextFile
 

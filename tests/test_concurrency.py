@@ -8,13 +8,14 @@ including read-modify-write races on one shared reference.
 from __future__ import annotations
 
 import json
+from collections import Counter
 import multiprocessing
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-from workbench import review
+from workbench.workflows import review
 from workbench.errors import ConflictError
 from workbench.segment import Segment
 from workbench.store import NewTranslation, Store
@@ -55,20 +56,18 @@ def _worker(db: str, reviewer: str, mine: list[int], shared: int, start: multipr
     """Flag and correct my segments, and append my edits to the shared reference, retrying conflicts."""
     start.wait()
     with Store.open(db) as store:
+        system = store.system("m").id
         for segment_id in mine:
-            flag = review.flag_text(
+            note = review.flag_text(
                 store,
                 segment_id,
                 "Scholes",
                 side="mt",
-                kind="garbled-name",
+                system_id=system,
                 reviewer=reviewer,
                 correction="Scholz",
-                model="m",
             )
-            review.set_flag_status(
-                store, flag.id, "accepted", reviewer=reviewer, expected_version=flag.version
-            )
+            review.set_status(store, note.id, "accepted", reviewer=reviewer, expected_version=note.version)
             review.save_post_edit(
                 store,
                 segment_id,
@@ -97,7 +96,8 @@ def test_two_processes_writing_flags_and_corrections_lose_nothing(db_url: str) -
     with Store.open(db_url) as store:
         segments = [Segment(n, 1, f"Olaf Scholz sagte {n}.") for n in range(1, N_SEGMENTS + 2)]
         doc, ids = store.add_document("race", segments)
-        store.save_translations("m", "m", [NewTranslation(i, f"Olaf Scholes said {i}.") for i in ids])
+        system = store.add_system("m")
+        store.save_translations(system.id, [NewTranslation(i, f"Olaf Scholes said {i}.") for i in ids])
     shared, rest = ids[0], ids[1:]
     halves = {"anna": rest[0::2], "ben": rest[1::2]}
 
@@ -112,9 +112,13 @@ def test_two_processes_writing_flags_and_corrections_lose_nothing(db_url: str) -
             p.get(timeout=300)  # re-raises a worker's exception here
 
     with Store.open(db_url) as store:
-        flags = store.flags(document_id=doc)
-        assert sorted(f.segment_id for f in flags) == sorted(rest)
-        assert {(f.status, f.version, f.correction) for f in flags} == {("accepted", 2, "Scholz")}
+        notes = store.annotations(document_id=doc)
+        assert sorted(a.segment_id for a in notes) == sorted(rest)
+        assert {(a.status, a.version, a.correction) for a in notes} == {("accepted", 2, "Scholz")}
+        # Every action of both reviewers is in the history, attributed.
+        actions = Counter((e.actor, e.action) for e in store.history(document_id=doc, limit=1000))
+        for who, mine in halves.items():
+            assert actions[(who, "annotate")] == actions[(who, "accepted")] == len(mine)
         rows = {r.segment.id: r for r in store.review_rows(doc)}
         for who, mine in halves.items():
             assert [rows[i].reference.text for i in mine] == [f"Scholz {i} by {who}." for i in mine]

@@ -50,23 +50,53 @@ def test_a_database_made_by_workbench_0_1_upgrades_in_place_with_nothing_lost(tm
             ("Ministerin Anna Lührmann sprach in Berlin.", 3, 0, 0, 0),
             ("Pentagon", 3, 3, 1, 1),
         ]
-        rows = store.review_rows(1, "tiny@abc123")
+        # A model's translation became two systems: its raw output, and with the glossary applied.
+        assert [(x.name, x.model, x.glossary) for x in store.systems()] == [
+            ("tiny +glossary", "tiny@abc123", True),
+            ("tiny", "tiny@abc123", False),
+            ("imported", "", False),
+        ]
+        glossed, raw, imported = store.systems()
+        rows = store.review_rows(1, glossed.id)
         assert rows[0].translation.text == "General Mark Milley spoke with Gerasimov."
         assert rows[0].translation.applied == (
             {"from": "Milli", "to": "Milley"},
             {"from": "Gerasimo", "to": "Gerasimov"},
         )
-        flags = store.flags(document_id=1)
-        assert [(f.side, f.text, f.status, f.correction, f.reviewer, f.origin, f.version) for f in flags] == [
-            ("mt", "Milli", "accepted", "Milley", "ben", "reviewer", 2),
-            ("src", "Gerasimo", "open", "Gerasimov", "detector", "detector", 1),
-            ("mt", "war", "dismissed", "", "ben", "reviewer", 1),
+        assert store.review_rows(1, raw.id)[0].translation.text == "General Mark Milli spoke with Gerasimo."
+        assert [r.translation.text for r in store.review_rows(1, imported.id)] == [
+            "General Mark Milli spoke with Gerasimo.",
+            "Olaf Scholes met Joe Biden.",
+            "The war continues.",
         ]
+        # Flags became MQM annotations, on the same spans, with who and how they were decided.
+        notes = store.annotations(document_id=1)
+        assert [
+            (
+                a.system_id,
+                a.mt and a.mt.text,
+                a.src and a.src.text,
+                a.category,
+                a.severity,
+                a.tags,
+                a.status,
+                a.correction,
+                a.changed_by,
+                a.origin,
+                a.version,
+            )
+            for a in notes
+        ] == [
+            (imported.id, "Milli", None, "Accuracy/Mistranslation", "Major", ("garbled-name",), "accepted", "Milley", "ben", "reviewer", 2),
+            (None, None, "Gerasimo", "Accuracy/Mistranslation", "Major", ("garbled-name",), "open", "Gerasimov", "detector", "detector", 1),
+            (imported.id, "war", None, "Other", "Minor", (), "dismissed", "", "ben", "reviewer", 1),
+        ]  # fmt: skip
+        assert notes[1].comment == "near-miss of Gerasimov" and notes[1].detector_kind == "near-miss"
         refs = [store.reference(s.id) for s in store.segments(1)]
-        assert [(r.text, r.status, r.reviewer) if r else None for r in refs] == [
+        assert [(r.text, r.status, r.reviewer, r.approved_by) if r else None for r in refs] == [
             None,
-            ("Olaf Scholz met Joe Biden.", "draft", "anna"),
-            ("The war continues.", "approved", "ben"),
+            ("Olaf Scholz met Joe Biden.", "draft", "anna", ""),
+            ("The war continues.", "approved", "ben", "ben"),
         ]
         assert store.document_text(2).startswith("Ministerin Anna Lührmann")
         assert store.glossary_entries() == [
@@ -102,7 +132,10 @@ def test_an_older_0_1_schema_gains_what_it_lacked(tmp_path: Path) -> None:
     shutil.copy(DATA / "workbench-0.1-v4.db", path)
     with Store.open(path) as store:
         assert _revision(store) == migrate.head()
-        assert [f.text for f in store.flags(document_id=1)] == ["Hallo"]
+        assert [(a.src.text, a.category, a.system_id) for a in store.annotations(document_id=1)] == [
+            ("Hallo", "Other", None)
+        ]
+        assert [x.name for x in store.systems()] == ["m +glossary", "m"]
         assert [(k.canonical, k.variants) for k in store.known_names()] == [("Milley", ("Milli",))]
         assert store.state("seed") is None
         store.set_state("seed", "1")
@@ -160,15 +193,19 @@ def test_a_database_from_a_newer_workbench_is_refused_untouched(db_url: str) -> 
         assert _revision(store) == "0042"
 
 
-def test_schema_refuses_unknown_flag_kinds_and_statuses(db_url: str) -> None:
+def test_schema_refuses_unknown_statuses_and_bad_spans(db_url: str) -> None:
     with Store.open(db_url) as store:
         _, [segment] = store.add_document("t", [Segment(1, 1, "x")])
-        for kind, status in (("typo", "open"), ("other", "maybe")):
+        for span, status, origin in (
+            ((0, 1), "maybe", "reviewer"),
+            ((1, 0), "open", "reviewer"),
+            ((0, 1), "open", "oracle"),
+        ):
             with pytest.raises(sa.exc.IntegrityError), store.transaction() as conn:
                 conn.execute(
-                    sa.insert(schema.flags).values(
-                        segment_id=segment, side="src", model="", start=0, end=1, text="x", kind=kind,
-                        origin="reviewer", detector_kind="", status=status, correction="", reason="",
-                        reviewer="", created="", updated="", version=1,
+                    sa.insert(schema.annotations).values(
+                        segment_id=segment, src_start=span[0], src_end=span[1], src_text="x", mt_text="",
+                        category="Other", severity="Minor", tags="[]", correction="", comment="", origin=origin,
+                        detector_kind="", status=status, rater="", changed_by="", created="", updated="", version=1,
                     )
                 )  # fmt: skip

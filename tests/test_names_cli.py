@@ -7,7 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from workbench import knowledge, review
+from workbench import knowledge
+from workbench.workflows import glossary as review
 from workbench.cli import cli
 from workbench.store import Store
 

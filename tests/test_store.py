@@ -1,14 +1,15 @@
-"""The review store: documents, translations, flags, references, glossary; no lost update."""
+"""The review store: documents, systems and translations, annotations, references, glossary,
+history and undo; no lost update."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
-from workbench.errors import ConflictError, GlossaryError, NotFoundError, StoreError
+from workbench.errors import ConflictError, GlossaryError, InputError, NotFoundError, StoreError
 from workbench.glossary import GlossaryEntry
 from workbench.segment import Segment
-from workbench.store import NewTranslation, Store
+from workbench.store import NewTranslation, Span, Store
 
 SEGMENTS = [
     Segment(1, 1, "securnews", boilerplate=True),
@@ -55,83 +56,96 @@ def test_missing_document_names_the_fix(store: Store) -> None:
         store.document(99)
 
 
-def test_counts_follow_translations_flags_and_approvals(store: Store, doc) -> None:
+def _add(store: Store, segment_id: int, *, mt=None, src=None, system=None, **fields):
+    values = {"category": "Accuracy/Mistranslation", "severity": "Major", "rater": "anna", **fields}
+    return store.add_annotation(segment_id, system_id=system, mt=mt, src=src, **values)
+
+
+def test_counts_follow_translations_annotations_and_approvals(store: Store, doc) -> None:
     doc_id, ids = doc
-    store.save_translations("m1", "model-one", [NewTranslation(ids[1], "Olaf Scholes spoke with Putin.")])
-    store.save_translations("m2", "model-two", [NewTranslation(ids[1], "x"), NewTranslation(ids[2], "y")])
-    flag = store.add_flag(
-        ids[1], side="mt", start=5, end=12, text="Scholes", kind="garbled-name", reviewer="anna", model="m1"
-    )
-    store.add_flag(ids[2], side="src", start=4, end=8, text="Lage", kind="terminology", reviewer="anna")
+    one, two = store.add_system("m1"), store.add_system("m2")
+    store.save_translations(one.id, [NewTranslation(ids[1], "Olaf Scholes spoke with Putin.")])
+    store.save_translations(two.id, [NewTranslation(ids[1], "x"), NewTranslation(ids[2], "y")])
+    note = _add(store, ids[1], mt=Span(5, 12, "Scholes"), system=one.id)
+    _add(store, ids[2], src=Span(4, 8, "Lage"), category="Terminology")
     store.save_reference(ids[3], "We thank you.", reviewer="anna", expected_version=None, status="approved")
     store.save_reference(ids[2], "The situation is serious.", reviewer="anna", expected_version=None)
     d = store.document(doc_id)
-    assert (d.n_translated, d.n_flagged, d.n_approved) == (2, 2, 1)
-    store.update_flag(flag.id, status="dismissed", reviewer="ben", expected_version=flag.version)
-    assert store.document(doc_id).n_flagged == 1  # a dismissed flag no longer counts
+    assert (d.n_translated, d.n_flagged, d.n_open, d.n_approved) == (2, 2, 2, 1)
+    store.update_annotation(note.id, status="accepted", changed_by="ben", expected_version=note.version)
+    assert (store.document(doc_id).n_flagged, store.document(doc_id).n_open) == (2, 1)
+    store.update_annotation(note.id, status="dismissed", changed_by="ben", expected_version=note.version + 1)
+    assert store.document(doc_id).n_flagged == 1  # a dismissed annotation no longer counts
 
 
-def test_retranslating_with_a_model_replaces_its_translation(store: Store, doc) -> None:
+def test_retranslating_with_a_system_replaces_its_translation(store: Store, doc) -> None:
     doc_id, ids = doc
-    store.save_translations("m1", "one", [NewTranslation(ids[1], "old", applied=())])
+    one = store.add_system("one", model="m1", model_name="one")
+    store.save_translations(one.id, [NewTranslation(ids[1], "old", applied=())])
     store.save_translations(
-        "m1",
-        "one",
+        one.id,
         [
             NewTranslation(
                 ids[1], "Olaf Scholz", raw="Olaf Scholes", applied=({"from": "Scholes", "to": "Scholz"},)
             )
         ],
     )
-    [row] = store.translations(doc_id, "m1").values()
-    assert (row.text, row.raw, row.applied) == (
+    [row] = store.translations(doc_id, one.id).values()
+    assert (row.text, row.raw, row.applied, row.system) == (
         "Olaf Scholz",
         "Olaf Scholes",
         ({"from": "Scholes", "to": "Scholz"},),
+        "one",
     )
-    assert store.models(doc_id) == [("m1", "one")]
+    assert [s.name for s in store.systems(doc_id)] == ["one"]
 
 
-def test_review_rows_bundle_translation_reference_and_flags(store: Store, doc) -> None:
+def test_a_system_name_means_one_way_of_translating(store: Store) -> None:
+    first = store.add_system("opus", model="m@1", model_name="opus", options="beams=4")
+    assert store.add_system("opus", model="m@1", model_name="opus", options="beams=4") == first
+    with pytest.raises(InputError, match="'opus' is taken by the model opus .*another name"):
+        store.add_system("opus", model="m@2", model_name="opus", options="beams=4")
+    with pytest.raises(NotFoundError, match="no system 'nope' \\(systems: opus\\)"):
+        store.system("nope")
+
+
+def test_the_default_system_is_the_newest_and_rows_follow_the_system_shown(store: Store, doc) -> None:
     doc_id, ids = doc
-    store.save_translations("m1", "one", [NewTranslation(ids[1], "Olaf Scholes spoke with Putin.")])
-    store.save_translations("m2", "two", [NewTranslation(ids[1], "Olaf Scholz talked to Putin.")])
-    on_m1 = store.add_flag(
-        ids[1],
-        side="mt",
-        start=5,
-        end=12,
-        text="Scholes",
-        kind="garbled-name",
-        reviewer="anna",
-        correction="Scholz",
-        model="m1",
-    )
-    on_src = store.add_flag(ids[1], side="src", start=0, end=4, text="Olaf", kind="other", reviewer="anna")
+    one, two = store.add_system("m1"), store.add_system("m2")
+    store.save_translations(one.id, [NewTranslation(ids[1], "Olaf Scholes spoke with Putin.")])
+    store.save_translations(two.id, [NewTranslation(ids[1], "Olaf Scholz talked to Putin.")])
+    on_one = _add(store, ids[1], mt=Span(5, 12, "Scholes"), system=one.id, correction="Scholz")
+    on_src = _add(store, ids[1], src=Span(0, 4, "Olaf"), category="Other", severity="Minor")
     ref = store.save_reference(
         ids[1], "Olaf Scholz spoke with Putin.", reviewer="anna", expected_version=None
     )
 
-    rows = store.review_rows(doc_id, model="m1")
+    assert store.default_system(doc_id) == two
+    rows = store.review_rows(doc_id, one.id)
     assert [r.segment.id for r in rows] == ids
     row = rows[1]
     assert row.translation.text == "Olaf Scholes spoke with Putin."
     assert row.reference == ref
-    assert set(row.flags) == {on_m1, on_src}
+    assert set(row.annotations) == {on_one, on_src}
     # The m1 span means nothing in m2's text, so that view leaves it out.
-    assert store.review_rows(doc_id, model="m2")[1].flags == (on_src,)
-    assert rows[0].translation is None and rows[0].reference is None and rows[0].flags == ()
+    assert store.review_rows(doc_id)[1].annotations == (on_src,)
+    assert rows[0].translation is None and rows[0].reference is None and rows[0].annotations == ()
+    assert [t.system for t in store.segment_translations(ids[1])] == ["m2", "m1"]
 
 
-def test_flag_span_must_match_its_text(store: Store, doc) -> None:
+def test_annotation_spans_must_match_their_text(store: Store, doc) -> None:
     _, ids = doc
-    with pytest.raises(StoreError, match="span 5-9"):
-        store.add_flag(ids[1], side="src", start=5, end=9, text="Scholz", kind="garbled-name", reviewer="a")
-    with pytest.raises(StoreError, match="flag kind 'typo'"):
-        store.add_flag(ids[1], side="src", start=5, end=11, text="Scholz", kind="typo", reviewer="a")
+    with pytest.raises(StoreError, match="source span 5-9"):
+        _add(store, ids[1], src=Span(5, 9, "Scholz"))
+    with pytest.raises(StoreError, match="annotation status 'maybe'"):
+        _add(store, ids[1], src=Span(5, 11, "Scholz"), status="maybe")
+    with pytest.raises(StoreError, match="needs the system"):
+        _add(store, ids[1], mt=Span(0, 4, "Olaf"))
 
 
-def test_stale_reference_save_is_refused_and_names_who_changed_it(store: Store, doc) -> None:
+def test_stale_reference_save_is_refused_and_names_who_changed_it_and_what_they_wrote(
+    store: Store, doc
+) -> None:
     _, ids = doc
     first = store.save_reference(ids[2], "The situation is serious.", reviewer="anna", expected_version=None)
     # Anna and Ben both opened version 1; Ben saves first.
@@ -142,7 +156,9 @@ def test_stale_reference_save_is_refused_and_names_who_changed_it(store: Store, 
     with pytest.raises(ConflictError) as err:
         store.save_reference(ids[2], "Things are serious.", reviewer="anna", expected_version=first.version)
     message = str(err.value)
-    assert "changed by ben" in message and "version 2" in message and "reload" in message
+    assert message.startswith("the English of sentence 3 of “Scholz” was changed by ben at ")
+    assert "reload" in message and "T" not in message.split(" at ")[1].split(";")[0]  # a local time, not ISO
+    assert (err.value.who, err.value.theirs) == ("ben", "The situation is grave.")
     assert store.reference(ids[2]).text == "The situation is grave."
 
 
@@ -154,21 +170,91 @@ def test_two_first_saves_of_a_reference_conflict(store: Store, doc) -> None:
     assert store.reference(ids[3]).text == "We thank you."
 
 
-def test_stale_flag_update_is_refused_and_names_who_changed_it(store: Store, doc) -> None:
+def test_approving_records_who_approved(store: Store, doc) -> None:
     _, ids = doc
-    flag = store.add_flag(
-        ids[1], side="src", start=5, end=11, text="Scholz", kind="garbled-name", reviewer="anna"
+    draft = store.save_reference(ids[3], "We thank you.", reviewer="anna", expected_version=None)
+    assert draft.approved_by == ""
+    approved = store.save_reference(
+        ids[3], "We thank you.", reviewer="ben", expected_version=1, status="approved"
     )
-    store.update_flag(flag.id, status="accepted", correction="Scholz", reviewer="ben", expected_version=1)
-    with pytest.raises(ConflictError, match=r"flag \d+ \('Scholz'\) was changed by ben .*version 2"):
-        store.update_flag(flag.id, status="dismissed", reviewer="anna", expected_version=1)
-    current = store.flag(flag.id)
-    assert (current.status, current.reviewer, current.version) == ("accepted", "ben", 2)
+    assert (approved.status, approved.approved_by) == ("approved", "ben")
+    changed = store.save_reference(
+        ids[3], "Thank you.", reviewer="carl", expected_version=2, status="changed"
+    )
+    assert (changed.status, changed.approved_by, changed.reviewer) == ("changed", "ben", "carl")
+
+
+def test_stale_annotation_update_is_refused_and_names_who_changed_it(store: Store, doc) -> None:
+    _, ids = doc
+    note = _add(store, ids[1], src=Span(5, 11, "Scholz"))
+    store.update_annotation(
+        note.id, status="accepted", correction="Scholz", changed_by="ben", expected_version=1
+    )
+    with pytest.raises(
+        ConflictError, match="the annotation on “Scholz” in sentence 2 of “Scholz” was changed by ben"
+    ):
+        store.update_annotation(note.id, status="dismissed", changed_by="anna", expected_version=1)
+    current = store.annotation(note.id)
+    assert (current.status, current.changed_by, current.rater, current.version) == (
+        "accepted",
+        "ben",
+        "anna",
+        2,
+    )
     with pytest.raises(ConflictError):
-        store.delete_flag(flag.id, expected_version=1)
-    store.delete_flag(flag.id, expected_version=2)
+        store.delete_annotation(note.id, expected_version=1)
+    store.delete_annotation(note.id, expected_version=2)
     with pytest.raises(NotFoundError):
-        store.flag(flag.id)
+        store.annotation(note.id)
+
+
+def test_an_action_is_one_history_entry_and_undo_restores_every_row(store: Store, doc) -> None:
+    doc_id, ids = doc
+    note = _add(store, ids[1], src=Span(5, 11, "Scholz"))
+    with store.action("ben", "accept", document_id=doc_id, summary="accepted") as act:
+        store.update_annotation(note.id, status="accepted", changed_by="ben", expected_version=1)
+        store.update_annotation(note.id, correction="Olaf Scholz", changed_by="ben", expected_version=2)
+        store.save_reference(ids[1], "Olaf Scholz spoke with Putin.", reviewer="ben", expected_version=None)
+        store.add_glossary_entry(GlossaryEntry("Scholes", "Scholz", added_by="ben"))
+        act.summary = "Accepted Scholz"
+    [entry] = store.history(document_id=doc_id)
+    assert (entry.actor, entry.action, entry.summary, entry.undoable) == (
+        "ben",
+        "accept",
+        "Accepted Scholz",
+        True,
+    )
+    assert sorted(c.table for c in entry.changes) == ["annotations", "glossary", "segment_references"]
+    assert store.last_action("ben") == entry and store.last_action("anna") is None
+
+    store.undo(entry.id, actor="ben")
+    restored = store.annotation(note.id)
+    assert (restored.status, restored.correction, restored.version, restored.changed_by) == (
+        "open",
+        "",
+        4,
+        "ben",
+    )
+    assert store.reference(ids[1]) is None and store.glossary_entries() == []
+    undo = store.history(document_id=doc_id)[0]
+    assert (undo.action, undo.undoes, undo.summary) == ("undo", entry.id, "Undid: Accepted Scholz")
+    assert store.history_entry(entry.id).undone_by == undo.id
+    with pytest.raises(ConflictError, match="undone already"):
+        store.undo(entry.id, actor="ben")
+
+
+def test_undo_refuses_when_someone_changed_a_row_since(store: Store, doc) -> None:
+    _, ids = doc
+    with store.action("anna", "post-edit"):
+        first = store.save_reference(
+            ids[2], "The situation is serious.", reviewer="anna", expected_version=None
+        )
+    [entry] = store.history()
+    store.save_reference(ids[2], "It is grave.", reviewer="ben", expected_version=first.version)
+    with pytest.raises(ConflictError, match="was changed since by ben.*Undo the later change first"):
+        store.undo(entry.id, actor="anna")
+    assert store.reference(ids[2]).text == "It is grave."
+    assert len(store.history()) == 1  # a refused undo leaves no entry
 
 
 def test_transaction_rolls_back_every_row(store: Store) -> None:
@@ -182,25 +268,26 @@ def test_transaction_rolls_back_every_row(store: Store) -> None:
 
 def test_delete_document_removes_its_review_data(store: Store, doc) -> None:
     doc_id, ids = doc
-    store.add_flag(ids[1], side="src", start=5, end=11, text="Scholz", kind="garbled-name", reviewer="a")
+    _add(store, ids[1], src=Span(5, 11, "Scholz"))
     store.save_reference(ids[1], "x", reviewer="a", expected_version=None)
     store.delete_document(doc_id)
-    assert store.flags() == []
+    assert store.annotations() == []
     assert _count(store, "segment_references") == 0
 
 
 def test_scores_input_pairs_mt_with_approved_references_only(store: Store, doc) -> None:
     doc_id, ids = doc
-    store.save_translations("m1", "one", [NewTranslation(i, f"mt {i}") for i in ids])
+    one, other = store.add_system("one"), store.add_system("other")
+    store.save_translations(one.id, [NewTranslation(i, f"mt {i}") for i in ids])
     store.save_reference(ids[1], "ref 1", reviewer="a", expected_version=None, status="approved")
     store.save_reference(ids[2], "draft", reviewer="a", expected_version=None)
     store.save_reference(ids[3], "ref 3", reviewer="a", expected_version=None, status="approved")
-    pairs = store.document_scores_input()
-    assert [(p.segment_id, p.mt, p.reference, p.document_title) for p in pairs] == [
-        (ids[1], f"mt {ids[1]}", "ref 1", "Scholz"),
-        (ids[3], f"mt {ids[3]}", "ref 3", "Scholz"),
+    pairs = store.scores_input()
+    assert [(p.segment_id, p.mt, p.reference, p.document_title, p.system) for p in pairs] == [
+        (ids[1], f"mt {ids[1]}", "ref 1", "Scholz", "one"),
+        (ids[3], f"mt {ids[3]}", "ref 3", "Scholz", "one"),
     ]
-    assert store.document_scores_input(model="nope") == []
+    assert store.scores_input(other) == []
     assert [a.text for a in store.approved_references(doc_id)] == ["ref 1", "ref 3"]
 
 

@@ -7,10 +7,12 @@ Environment variables:
   WORKBENCH_MODELS  folder for downloaded and converted models (default: models/ of this checkout,
                     or ./models when installed elsewhere)
   WORKBENCH_DEVICE  cpu, cuda or auto (default auto)
+  WORKBENCH_REVIEWER  the name recorded with review actions (default: the login name)
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -89,3 +91,14 @@ def seeds_dir() -> Path:
 def corpus_dir() -> Path:
     root = project_root()
     return (root / "corpus") if root else Path.cwd() / "corpus"
+
+
+def reviewer() -> str:
+    """Who is reviewing (from the command line, or the app without login): WORKBENCH_REVIEWER,
+    else the login name."""
+    if name := os.environ.get("WORKBENCH_REVIEWER", "").strip():
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "reviewer"

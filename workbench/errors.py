@@ -36,7 +36,17 @@ class NotFoundError(StoreError):
 
 
 class ConflictError(StoreError):
-    """A save based on a stale version: someone else changed the row first."""
+    """A save based on a stale version: someone else changed the row first.
+
+    Besides the message, it carries who changed it, when (ISO 8601 UTC) and, where there is
+    one, the text they saved, so a front-end can show theirs beside the reviewer's own.
+    """
+
+    def __init__(self, message: str, *, who: str = "", when: str = "", theirs: str | None = None) -> None:
+        super().__init__(message)
+        self.who = who
+        self.when = when
+        self.theirs = theirs
 
 
 class GlossaryError(WorkbenchError):

@@ -6,8 +6,9 @@ import json
 
 import click
 
-from workbench import config, review
+from workbench import config
 from workbench.store import Store
+from workbench.workflows import glossary
 
 _db_option = click.option(
     "--db",
@@ -60,5 +61,5 @@ def names_list(as_json: bool, db: str | None) -> None:
 def names_export(file: str, db: str | None) -> None:
     """Write the accepted names to FILE as CSV in corpus/names.csv's format."""
     with Store.open(config.database(db)) as store:
-        count = review.export_known_names(store, file)
+        count = glossary.export_known_names(store, file)
     click.echo(f"wrote {count} known names to {file}")

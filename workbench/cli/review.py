@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 
-from workbench import config, exchange, review
+from workbench import config, exchange
 from workbench.errors import InputError
 from workbench.glossary import KINDS
-from workbench.store import Store
+from workbench.store import IMPORTED_SYSTEM, Store
+from workbench.workflows import documents, glossary
 
 _db_option = click.option(
     "--db",
@@ -32,12 +33,20 @@ def _open(db: str | None) -> Store:
 @click.option("--mt", type=click.Path(), help="Machine translation, one line per line of SOURCE.")
 @click.option("--ref", type=click.Path(), help="Approved English references, one line per line of SOURCE.")
 @click.option("--title", default="", help="Document title (default: the file name).")
+@click.option(
+    "--system",
+    default=IMPORTED_SYSTEM,
+    show_default=True,
+    help="Name of the system that produced --mt (to compare systems on the same documents).",
+)
 @_db_option
-def import_command(source: str, mt: str | None, ref: str | None, title: str, db: str | None) -> None:
+def import_command(
+    source: str, mt: str | None, ref: str | None, title: str, system: str, db: str | None
+) -> None:
     """Import a German article (segmented into sentences), or line-aligned files with --mt/--ref."""
     with _open(db) as store:
-        result = review.import_files(
-            store, source, mt=mt, ref=ref, title=title, created_by=review.default_reviewer()
+        result = documents.import_files(
+            store, source, mt=mt, ref=ref, title=title, created_by=config.reviewer(), system=system
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -55,7 +64,7 @@ def import_command(source: str, mt: str | None, ref: str | None, title: str, db:
 def export_command(fmt: str, output: str, document: int | None, db: str | None) -> None:
     """Export approved references as TMX 1.4, JSONL or plain text (one reference per line)."""
     with _open(db) as store:
-        count = review.export_references(store, output, fmt, document)
+        count = documents.export_references(store, output, fmt, document)
     click.echo(f"wrote {count} approved references to {output}")
 
 
@@ -110,8 +119,8 @@ def glossary_list(as_json: bool, db: str | None) -> None:
 def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db: str | None) -> None:
     """Add WRONG -> RIGHT."""
     with _open(db) as store:
-        entry = review.add_to_glossary(
-            store, wrong, right, kind=kind, note=note, added_by=review.default_reviewer(), replace=replace
+        entry = glossary.add_to_glossary(
+            store, wrong, right, kind=kind, note=note, added_by=config.reviewer(), replace=replace
         )
     click.echo(f"{entry.wrong} -> {entry.right} ({entry.kind})")
 
@@ -122,7 +131,7 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
 def glossary_remove(wrong: str, db: str | None) -> None:
     """Remove the entry for WRONG."""
     with _open(db) as store:
-        store.remove_glossary_entry(wrong)
+        glossary.remove_from_glossary(store, wrong, actor=config.reviewer())
     click.echo(f"removed {wrong}")
 
 
@@ -135,7 +144,7 @@ def glossary_import(file: str, db: str | None) -> None:
 
     entries = read_glossary(file)
     with _open(db) as store:
-        counts = review.import_glossary(store, entries, added_by=review.default_reviewer())
+        counts = glossary.import_glossary(store, entries, added_by=config.reviewer())
     click.echo(f"{file}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
 
 

@@ -13,33 +13,43 @@ import os
 from workbench.errors import StoreError
 from workbench.store import db as _db
 from workbench.store import migrate
+from workbench.store.annotations import GARBLED_NAME, Annotation, AnnotationsMixin, Span
 from workbench.store.core import StoreBase
 from workbench.store.documents import Document, DocumentsMixin, SegmentRow
-from workbench.store.flags import FLAG_KINDS, FLAG_ORIGINS, FLAG_SIDES, FLAG_STATUSES, FlagRow, FlagsMixin
 from workbench.store.glossary import GlossaryImport, GlossaryMixin
+from workbench.store.history import Change, HistoryEntry, HistoryMixin
 from workbench.store.names import KnownName, NamesMixin
 from workbench.store.references import REFERENCE_STATUSES, ApprovedReference, ReferenceRow, ReferencesMixin
-from workbench.store.translations import IMPORTED_MODEL, NewTranslation, TranslationRow, TranslationsMixin
+from workbench.store.translations import (
+    GLOSSARY_SUFFIX,
+    IMPORTED_SYSTEM,
+    NewTranslation,
+    System,
+    TranslationRow,
+    TranslationsMixin,
+)
 from workbench.store.views import ReviewRow, ScorePair, ViewsMixin
 
 __all__ = [
-    "FLAG_KINDS",
-    "FLAG_ORIGINS",
-    "FLAG_SIDES",
-    "FLAG_STATUSES",
-    "IMPORTED_MODEL",
+    "GARBLED_NAME",
+    "GLOSSARY_SUFFIX",
+    "IMPORTED_SYSTEM",
     "REFERENCE_STATUSES",
+    "Annotation",
     "ApprovedReference",
+    "Change",
     "Document",
-    "FlagRow",
     "GlossaryImport",
+    "HistoryEntry",
     "KnownName",
     "NewTranslation",
     "ReferenceRow",
     "ReviewRow",
     "ScorePair",
     "SegmentRow",
+    "Span",
     "Store",
+    "System",
     "TranslationRow",
 ]
 
@@ -48,10 +58,11 @@ class Store(
     ViewsMixin,
     DocumentsMixin,
     TranslationsMixin,
-    FlagsMixin,
+    AnnotationsMixin,
     ReferencesMixin,
     GlossaryMixin,
     NamesMixin,
+    HistoryMixin,
     StoreBase,
 ):
     @classmethod

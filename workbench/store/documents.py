@@ -12,9 +12,9 @@ from workbench.segment import Segment
 from workbench.store.core import StoreBase, upsert
 from workbench.store.db import now
 from workbench.store.schema import (
+    annotations,
     app_state,
     documents,
-    flags,
     segment_references,
     segments,
     translations,
@@ -29,9 +29,12 @@ class Document:
     created: str  # ISO 8601 UTC
     n_segments: int
     n_translated: int  # segments with a translation by any model
-    n_flagged: int  # segments with at least one flag that is not dismissed
+    n_flagged: int  # segments with at least one annotation that is not dismissed
     n_approved: int  # segments with an approved reference
     created_by: str = ""
+    n_open: int = 0  # segments with an open annotation (not yet accepted or dismissed)
+    n_changed: int = 0  # segments whose reference changed since approval
+    external_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,16 @@ class SegmentRow:
     position: int  # 0-based reading order in the document
     source: str
     boilerplate: bool
+    external_id: str = ""
 
 
 def _count(of: sa.ColumnElement, *where: sa.ColumnElement) -> sa.ScalarSelect:
     return sa.select(sa.func.count(sa.distinct(of))).where(*where).scalar_subquery()
+
+
+_ERRORS = (annotations.c.category != "No-error",)  # an MQM rater's "no error" row flags nothing
+_REFERENCE = segment_references.c.segment_id == segments.c.id
+_ANNOTATED = annotations.c.segment_id == segments.c.id
 
 
 def _documents_query() -> sa.Select:
@@ -59,16 +68,12 @@ def _documents_query() -> sa.Select:
         d.c.created,
         _count(s.c.id, in_doc).label("n_segments"),
         _count(s.c.id, in_doc, translations.c.segment_id == s.c.id).label("n_translated"),
-        _count(s.c.id, in_doc, flags.c.segment_id == s.c.id, flags.c.status != "dismissed").label(
-            "n_flagged"
-        ),
-        _count(
-            s.c.id,
-            in_doc,
-            segment_references.c.segment_id == s.c.id,
-            segment_references.c.status == "approved",
-        ).label("n_approved"),
+        _count(s.c.id, in_doc, _ANNOTATED, *_ERRORS, annotations.c.status != "dismissed").label("n_flagged"),
+        _count(s.c.id, in_doc, _REFERENCE, segment_references.c.status == "approved").label("n_approved"),
         d.c.created_by,
+        _count(s.c.id, in_doc, _ANNOTATED, *_ERRORS, annotations.c.status == "open").label("n_open"),
+        _count(s.c.id, in_doc, _REFERENCE, segment_references.c.status == "changed").label("n_changed"),
+        d.c.external_id,
     )
 
 
@@ -80,6 +85,7 @@ _SEGMENT_COLUMNS = (
     segments.c.position,
     segments.c.source,
     segments.c.boilerplate,
+    segments.c.external_id,
 )
 
 
@@ -92,8 +98,13 @@ class DocumentsMixin(StoreBase):
         source_name: str = "",
         source_text: str = "",
         created_by: str = "",
+        external_id: str = "",
+        segment_ids: Sequence[str] = (),
     ) -> tuple[int, list[int]]:
-        """Store a document and its segments in reading order; returns (document id, segment ids)."""
+        """Store a document and its segments in reading order; returns (document id, segment ids).
+
+        ``external_id`` and ``segment_ids`` are the ids an imported file gave them (MQM doc_id,
+        seg_id), kept so an export writes them back."""
         with self.transaction() as conn:
             doc_id = conn.execute(
                 sa.insert(documents)
@@ -103,6 +114,7 @@ class DocumentsMixin(StoreBase):
                     source_text=source_text,
                     created_by=created_by,
                     created=now(),
+                    external_id=external_id,
                 )
                 .returning(documents.c.id)
             ).scalar_one()
@@ -116,6 +128,7 @@ class DocumentsMixin(StoreBase):
                         sentence=seg.sentence,
                         source=seg.source,
                         boilerplate=seg.boilerplate,
+                        external_id=segment_ids[position] if segment_ids else "",
                     )
                     .returning(segments.c.id)
                 ).scalar_one()
@@ -151,8 +164,10 @@ class DocumentsMixin(StoreBase):
     def delete_document(self, document_id: int) -> None:
         """Remove a document with its segments, translations, flags and references."""
         with self.transaction() as conn:
+            before = self._before(conn, documents, document_id)
             if conn.execute(sa.delete(documents).where(documents.c.id == document_id)).rowcount == 0:
                 raise NotFoundError(f"there is no document {document_id} to delete.")
+            self._record(conn, documents, document_id, before)
 
     def has_documents(self) -> bool:
         with self._read() as conn:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from workbench.errors import ConflictError, GlossaryError, NotFoundError
 from workbench.glossary import KINDS as GLOSSARY_KINDS
@@ -64,17 +65,20 @@ class GlossaryMixin(StoreBase):
         with self.transaction() as conn:
             existing = conn.execute(sa.select(glossary.c.id).where(glossary.c.wrong_key == key)).scalar()
             if existing is None:
-                conn.execute(
-                    sa.insert(glossary).values(
-                        **values, wrong_key=key, created=stamp, updated=stamp, version=1
-                    )
-                )
+                existing = conn.execute(
+                    sa.insert(glossary)
+                    .values(**values, wrong_key=key, created=stamp, updated=stamp, version=1)
+                    .returning(glossary.c.id)
+                ).scalar_one()
+                self._record(conn, glossary, existing, None)
             elif replace:
+                before = self._before(conn, glossary, existing)
                 conn.execute(
                     sa.update(glossary)
                     .where(glossary.c.id == existing)
                     .values(**values, version=glossary.c.version + 1, updated=stamp)
                 )
+                self._record(conn, glossary, existing, before)
             else:
                 old = self.glossary_entry(entry.wrong)
                 raise GlossaryError(
@@ -85,11 +89,18 @@ class GlossaryMixin(StoreBase):
 
     def remove_glossary_entry(self, wrong: str) -> None:
         with self.transaction() as conn:
-            if not conn.execute(sa.delete(glossary).where(glossary.c.wrong_key == wrong_key(wrong))).rowcount:
-                raise NotFoundError(
-                    f"{wrong!r} is not in the glossary, so there is nothing to remove. "
-                    "List the entries with `workbench glossary list`."
-                )
+            self._delete_entry(conn, wrong_key(wrong), wrong)
+
+    def _delete_entry(self, conn: Connection, key: str, wrong: str) -> None:
+        entry_id = conn.execute(sa.select(glossary.c.id).where(glossary.c.wrong_key == key)).scalar()
+        if entry_id is None:
+            raise NotFoundError(
+                f"{wrong!r} is not in the glossary, so there is nothing to remove. "
+                "List the entries with `workbench glossary list`."
+            )
+        before = self._before(conn, glossary, entry_id)
+        conn.execute(sa.delete(glossary).where(glossary.c.id == entry_id))
+        self._record(conn, glossary, entry_id, before)
 
     def import_glossary(
         self, entries: Iterable[GlossaryEntry], *, replace_all: bool = False
@@ -103,9 +114,9 @@ class GlossaryMixin(StoreBase):
             existing = {wrong_key(e.wrong): e for e in self.glossary_entries()}
             if replace_all:
                 keep = {wrong_key(e.wrong) for e in entries}
-                gone = [key for key in existing if key not in keep]
-                if gone:
-                    conn.execute(sa.delete(glossary).where(glossary.c.wrong_key.in_(gone)))
+                for key, old in existing.items():
+                    if key not in keep:
+                        self._delete_entry(conn, key, old.wrong)
             for entry in entries:
                 old = existing.get(wrong_key(entry.wrong))
                 if old is not None and content(old) == content(entry):
@@ -157,7 +168,7 @@ class GlossaryMixin(StoreBase):
                 )
                 if now_there == loaded:  # nobody else touched it: the reviewer's change applies
                     if new is None:
-                        conn.execute(sa.delete(glossary).where(g.wrong_key == key))
+                        self._delete_entry(conn, key, old.wrong)
                     else:
                         self.add_glossary_entry(new, replace=True, changed_by=changed_by)
                 elif now_there != wanted:  # someone else changed it differently (the same change is fine)
@@ -170,7 +181,6 @@ class GlossaryMixin(StoreBase):
                         f"the glossary entry {row.wrong!r}",
                         row.changed_by or row.added_by,
                         row.updated,
-                        row.version,
                     )
                 if old is None:
                     added += 1

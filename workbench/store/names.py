@@ -56,6 +56,7 @@ class NamesMixin(StoreBase):
             row = conn.execute(sa.select(*_COLUMNS).where(k.canonical_key == key)).first()
             if row is None:
                 merged = list(dict.fromkeys(v for v in variants if v and v != canonical))
+                before = None
                 name_id = conn.execute(
                     sa.insert(known_names)
                     .values(
@@ -71,6 +72,7 @@ class NamesMixin(StoreBase):
                 ).scalar_one()
             else:
                 old = _known_name(row)
+                before = self._before(conn, known_names, old.id)
                 merged = list(
                     dict.fromkeys([*old.variants, *(v for v in variants if v and v != old.canonical)])
                 )
@@ -80,4 +82,5 @@ class NamesMixin(StoreBase):
                     .values(german=old.german or german, variants=json.dumps(merged, ensure_ascii=False))
                 )
                 name_id = old.id
+            self._record(conn, known_names, name_id, before)
             return _known_name(conn.execute(sa.select(*_COLUMNS).where(k.id == name_id)).one())

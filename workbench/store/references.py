@@ -1,8 +1,11 @@
-"""References: the reviewer's post-edited English of a segment, draft or approved.
+"""References: the reviewer's post-edited English of a segment.
+
+A reference is a draft, approved, or "changed" (approved, then changed by something other
+than an approval, e.g. apply-everywhere): changed since approval, never silently still approved.
 
 No lost update: a reference is saved with the version the editor started from
 (``expected_version``); if another reviewer saved in between, nothing changes and
-ConflictError says who changed it, when, and what to do.
+ConflictError says who changed it, when, and what they wrote.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from workbench.store.core import StoreBase, check_choice, conflict
 from workbench.store.db import now
 from workbench.store.schema import segment_references, segments
 
-REFERENCE_STATUSES = ("draft", "approved")
+REFERENCE_STATUSES = ("draft", "approved", "changed")
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,10 @@ class ReferenceRow:
     segment_id: int
     text: str
     reviewer: str  # who last changed it
-    status: str  # "draft" | "approved"
+    status: str  # "draft" | "approved" | "changed" (since approval)
     version: int
     updated: str
+    approved_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,56 +71,67 @@ class ReferencesMixin(StoreBase):
         """Save the post-edited English of a segment.
 
         ``expected_version`` is the version the editor started from: None when the segment had
-        no reference yet. If the reference changed meanwhile, raises ConflictError and changes
-        nothing.
+        no reference yet. If the reference changed meanwhile, raises ConflictError (carrying
+        the other reviewer's text) and changes nothing.
         """
         check_choice("reference status", status, REFERENCE_STATUSES)
         r = segment_references.c
         stamp = now()
+        approved_by = {"approved_by": reviewer} if status == "approved" else {}
         with self.transaction() as conn:
+            current = self.reference(segment_id)
             if expected_version is None:
                 self.segment(segment_id)  # NotFoundError for a missing segment
                 # Writers are serialised (store.db): nobody can add one between this check and the insert.
-                current = self.reference(segment_id)
                 if current is not None:
-                    raise conflict(
-                        f"the reference of segment {segment_id}",
-                        current.reviewer,
-                        current.updated,
-                        current.version,
-                    )
-                conn.execute(
-                    sa.insert(segment_references).values(
+                    raise self._stale(segment_id, current)
+                ref_id = conn.execute(
+                    sa.insert(segment_references)
+                    .values(
                         segment_id=segment_id,
                         text=text,
                         status=status,
                         reviewer=reviewer,
+                        approved_by=approved_by.get("approved_by", ""),
                         created=stamp,
                         updated=stamp,
                         version=1,
                     )
-                )
+                    .returning(r.id)
+                ).scalar_one()
+                self._record(conn, segment_references, ref_id, None)
                 return self.reference(segment_id)
-            changed = conn.execute(
-                sa.update(segment_references)
-                .where(r.segment_id == segment_id, r.version == expected_version)
-                .values(text=text, status=status, reviewer=reviewer, version=r.version + 1, updated=stamp)
-            ).rowcount
-            current = self.reference(segment_id)
-            if not changed:
-                if current is None:
-                    self.segment(segment_id)
-                    raise ConflictError(
-                        f"the reference of segment {segment_id} was deleted meanwhile; "
-                        "reload to see the current state, then apply your change again."
-                    )
-                raise conflict(
-                    f"the reference of segment {segment_id}",
-                    current.reviewer,
-                    current.updated,
-                    current.version,
+            if current is None:
+                self.segment(segment_id)
+                raise ConflictError(
+                    f"the English of {self._sentence(segment_id)} was deleted meanwhile; "
+                    "reload to see the current state, then apply your change again."
                 )
-            return current
+            if current.version != expected_version:
+                raise self._stale(segment_id, current)
+            before = self._before(conn, segment_references, current.id)
+            conn.execute(
+                sa.update(segment_references)
+                .where(r.id == current.id, r.version == expected_version)
+                .values(
+                    text=text,
+                    status=status,
+                    reviewer=reviewer,
+                    version=r.version + 1,
+                    updated=stamp,
+                    **approved_by,
+                )
+            )
+            self._record(conn, segment_references, current.id, before)
+            return self.reference(segment_id)
+
+    def _stale(self, segment_id: int, current: ReferenceRow) -> ConflictError:
+        return conflict(
+            f"the English of {self._sentence(segment_id)}",
+            current.reviewer,
+            current.updated,
+            theirs=current.text,
+        )
 
     def approved_references(self, document_id: int | None = None) -> list[ApprovedReference]:
         """Approved references in reading order, of one document or all."""

@@ -58,6 +58,7 @@ documents = sa.Table(
     _text("source_text"),  # the German as imported, for reassembly
     _text("created_by"),
     _text("created"),
+    _text("external_id"),  # the document's id in an imported MQM file ("" otherwise)
 )
 
 segments = sa.Table(
@@ -70,6 +71,19 @@ segments = sa.Table(
     sa.Column("sentence", sa.Integer, nullable=False),
     _text("source"),
     sa.Column("boilerplate", sa.Boolean, nullable=False),
+    _text("external_id"),  # the segment's id in an imported MQM file ("" otherwise)
+)
+
+systems = sa.Table(
+    "systems",
+    metadata,
+    _id(),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    _text("model"),  # Backend.identity (name + weights hash); "" for imported MT
+    _text("model_name"),  # the model as the user named it
+    _text("options"),  # DecodeOptions.cache_key(); "" when unknown
+    sa.Column("glossary", sa.Boolean, nullable=False),  # the glossary was applied to its output
+    _text("created"),
 )
 
 translations = sa.Table(
@@ -77,31 +91,36 @@ translations = sa.Table(
     metadata,
     _id(),
     sa.Column("segment_id", sa.Integer, sa.ForeignKey("segments.id", ondelete="CASCADE"), nullable=False),
-    _text("model"),  # Backend.identity (name + weights hash), or "imported"
-    _text("model_name"),  # the model as the user named it
-    _text("text"),  # after glossary replacements
-    _text("raw"),  # what the model produced
+    sa.Column("system_id", sa.Integer, sa.ForeignKey("systems.id", ondelete="CASCADE"), nullable=False),
+    _text("text"),  # what the system delivered
+    _text("raw"),  # the model's output before glossary replacements
     _text("applied"),  # JSON list of {"from", "to"} replacements
     _text("created"),
 )
 
-flags = sa.Table(
-    "flags",
+annotations = sa.Table(
+    "annotations",
     metadata,
     _id(),
     sa.Column("segment_id", sa.Integer, sa.ForeignKey("segments.id", ondelete="CASCADE"), nullable=False),
-    _text("side"),  # "src" | "mt"
-    _text("model"),  # for side mt: the translation's model the span is in
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    _text("text"),
-    _text("kind"),
-    _text("origin"),
-    _text("detector_kind"),
-    _text("status"),
+    # Whose MT it judges; NULL: the source alone (e.g. a garbled name in the German).
+    sa.Column("system_id", sa.Integer, sa.ForeignKey("systems.id", ondelete="CASCADE")),
+    sa.Column("mt_start", sa.Integer),  # the span in that system's translation, if any
+    sa.Column("mt_end", sa.Integer),
+    _text("mt_text"),
+    sa.Column("src_start", sa.Integer),  # the span in the source, if any
+    sa.Column("src_end", sa.Integer),
+    _text("src_text"),
+    _text("category"),  # MQM category, e.g. "Accuracy/Mistranslation"
+    _text("severity"),  # "Minor" | "Major" | "Critical" | "Neutral" (or as imported)
+    _text("tags"),  # JSON list, e.g. ["garbled-name"]
     _text("correction"),
-    _text("reason"),
-    _text("reviewer"),  # who last changed it
+    _text("comment"),
+    _text("origin"),  # "reviewer" | "detector" | "import"
+    _text("detector_kind"),  # the name detector's own label
+    _text("status"),  # "open" | "accepted" | "dismissed"
+    _text("rater"),  # who made it
+    _text("changed_by"),  # who last changed it
     _text("created"),
     _text("updated"),
     sa.Column("version", sa.Integer, nullable=False),
@@ -119,11 +138,26 @@ segment_references = sa.Table(
         unique=True,
     ),
     _text("text"),
-    _text("status"),
+    _text("status"),  # "draft" | "approved" | "changed" (since approval)
     _text("reviewer"),  # who last changed it
+    _text("approved_by"),
     _text("created"),
     _text("updated"),
     sa.Column("version", sa.Integer, nullable=False),
+)
+
+history = sa.Table(
+    "history",
+    metadata,
+    _id(),
+    _text("at"),
+    _text("actor"),
+    _text("action"),
+    sa.Column("document_id", sa.Integer),  # no foreign keys: the record outlives what it names
+    sa.Column("segment_id", sa.Integer),
+    _text("summary"),
+    _text("changes"),  # JSON [{"table", "id", "before", "after"}]: rows as they were and became
+    sa.Column("undoes", sa.Integer),  # the entry this one undid
 )
 
 known_names = sa.Table(

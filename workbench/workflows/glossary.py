@@ -1,0 +1,97 @@
+"""The glossary and the known names: corrections applied to every later translation, and the
+name spellings reviewers accepted (which extend the names knowledge base)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from workbench.glossary import GlossaryEntry
+from workbench.glossary_io import neutralise_cell
+from workbench.knowledge import KB_HEADER
+from workbench.store import GlossaryImport, KnownName, Store
+from workbench.textio import write_atomic
+
+
+def add_to_glossary(
+    store: Store,
+    wrong: str,
+    right: str,
+    *,
+    kind: str = "name",
+    note: str = "",
+    added_by: str = "",
+    document_id: int | None = None,
+    replace: bool = False,
+) -> GlossaryEntry:
+    """Add a correction to the glossary, so later translations get it automatically."""
+    with store.action(added_by, "glossary", document_id=document_id) as act:
+        act.summary = f"Glossary: “{wrong.strip()}” → “{right.strip()}”"
+        return store.add_glossary_entry(
+            GlossaryEntry(wrong.strip(), right.strip(), kind, note, added_by, document_id), replace=replace
+        )
+
+
+def remove_from_glossary(store: Store, wrong: str, *, actor: str = "") -> None:
+    with store.action(actor, "glossary") as act:
+        act.summary = f"Glossary: removed “{wrong.strip()}”"
+        store.remove_glossary_entry(wrong)
+
+
+def accept_name(
+    store: Store,
+    canonical: str,
+    *,
+    german: str = "",
+    variants: Sequence[str] = (),
+    added_by: str = "",
+    document_id: int | None = None,
+) -> KnownName:
+    """Record a reviewer-accepted name so the name checks know it from now on."""
+    with store.action(added_by, "known-name", document_id=document_id) as act:
+        act.summary = f"Known name: {canonical.strip()}"
+        return store.add_known_name(
+            canonical, german=german, variants=variants, added_by=added_by, document_id=document_id
+        )
+
+
+def save_glossary_table(
+    store: Store, base: Iterable[GlossaryEntry], entries: Iterable[GlossaryEntry], *, reviewer: str
+) -> GlossaryImport:
+    """The app's glossary table save: write the reviewer's changes from ``base`` (the table as
+    loaded) to ``entries``, keeping what others changed meanwhile; ConflictError, saving
+    nothing, when someone else changed a row the reviewer changed too."""
+    with store.action(reviewer, "glossary") as act:
+        counts = store.save_glossary_edits(base, entries, changed_by=reviewer)
+        act.summary = f"Glossary table: {counts.added} added, {counts.updated} changed"
+        return counts
+
+
+def import_glossary(store: Store, entries: Iterable[GlossaryEntry], *, added_by: str = "") -> GlossaryImport:
+    """Add or update entries (a glossary file), keeping the others; unattributed ones get ``added_by``."""
+    with store.action(added_by, "glossary-import") as act:
+        counts = store.import_glossary([replace(e, added_by=e.added_by or added_by) for e in entries])
+        act.summary = f"Glossary import: {counts.added} added, {counts.updated} updated"
+        return counts
+
+
+def known_names_csv(known: Iterable[KnownName]) -> bytes:
+    """Known names in corpus/names.csv's format (variants joined by "|"), cells a spreadsheet
+    would run as a formula neutralised; the file can be appended to the knowledge base."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(KB_HEADER)
+    for name in known:
+        row = (name.canonical, name.german, "|".join(name.variants), "person", "", "")
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def export_known_names(store: Store, path: str | Path) -> int:
+    """Write the reviewer-accepted names to a CSV file atomically; returns how many."""
+    known = store.known_names()
+    write_atomic(path, known_names_csv(known))
+    return len(known)
