@@ -7,31 +7,33 @@ from pathlib import Path
 
 import click
 
-from workbench import config, scoring
+from workbench import config, metrics
 from workbench.cli.inputs import read_lines
 from workbench.errors import ScoringError
+from workbench.metrics import names as name_metrics
+from workbench.metrics.base import Score
 
 
-def _name_forms(glossary: str | None) -> tuple[str, list[scoring.NameForm]]:
+def _name_forms(glossary: str | None) -> tuple[str, list[name_metrics.NameForm]]:
     if glossary:
         from workbench.glossary_io import read_glossary
 
-        return glossary, scoring.name_forms_from_glossary(read_glossary(glossary))
+        return glossary, name_metrics.name_forms_from_glossary(read_glossary(glossary))
     kb = config.corpus_dir() / "names.csv"
     if not kb.is_file():
         raise ScoringError(
             f"--names needs known names: no --glossary given and no knowledge base at {kb}; "
             "pass --glossary FILE (.csv or .tbx)"
         )
-    return str(kb), scoring.load_name_forms_csv(kb)
+    return str(kb), name_metrics.load_name_forms_csv(kb)
 
 
-def _format_score(s: scoring.Score) -> str:
+def _format_score(s: Score) -> str:
     interval = f" (95% CI {s.ci_low:.2f}–{s.ci_high:.2f})" if s.ci_low is not None else ""
     return f"{s.metric:<6} {s.score:6.2f}{interval}  {s.signature}"
 
 
-def _format_names(acc: scoring.NameAccuracy, source: str) -> list[str]:
+def _format_names(acc: name_metrics.NameAccuracy, source: str) -> list[str]:
     if not acc.total:
         return [f"names: no name known to {source} occurs in the reference"]
     lines = [
@@ -54,7 +56,9 @@ def _format_names(acc: scoring.NameAccuracy, source: str) -> list[str]:
     type=click.Path(path_type=str),
     help="Reference (repeatable).",
 )
-@click.option("--metrics", default="bleu,chrf,ter", show_default=True, help="Comma-separated metrics.")
+@click.option(
+    "--metrics", "metric_list", default="bleu,chrf,ter", show_default=True, help="Comma-separated metrics."
+)
 @click.option("--confidence", is_flag=True, help="Add bootstrap 95% confidence intervals (sacrebleu's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--names", is_flag=True, help="Also score name accuracy against the first --ref.")
@@ -66,7 +70,7 @@ def _format_names(acc: scoring.NameAccuracy, source: str) -> list[str]:
 def score(
     hyp: str,
     refs: tuple[str, ...],
-    metrics: str,
+    metric_list: str,
     confidence: bool,
     as_json: bool,
     names: bool,
@@ -75,8 +79,8 @@ def score(
     """Score a translation against one or more references, line by line."""
     hyp_name, hyp_lines = read_lines(hyp)
     ref_files = [read_lines(ref) for ref in refs]
-    wanted = [m.strip().lower() for m in metrics.split(",") if m.strip()]
-    scores = scoring.score_corpus(
+    wanted = [m.strip().lower() for m in metric_list.split(",") if m.strip()]
+    scores = metrics.score_corpus(
         hyp_lines,
         [lines for _, lines in ref_files],
         metrics=wanted,
@@ -87,7 +91,7 @@ def score(
     accuracy = None
     if names:
         source, forms = _name_forms(glossary)
-        accuracy = scoring.name_accuracy(hyp_lines, ref_files[0][1], forms)
+        accuracy = name_metrics.name_accuracy(hyp_lines, ref_files[0][1], forms)
     if as_json:
         out = {name: s.as_json() for name, s in scores.items()}
         if accuracy is not None:

@@ -1,8 +1,8 @@
-"""Corpus metrics (BLEU, chrF, TER via sacrebleu's object API) and name accuracy.
+"""Name accuracy: of the known names in the references, how many did the MT spell exactly right?
 
-Every corpus score keeps the sacrebleu signature that says exactly how it was computed.
-Name accuracy asks a narrower question than BLEU: of the known names in the references,
-how many did the hypothesis spell exactly right? Pure: callers read the files.
+A narrower question than BLEU, and the one German-news review cares about most. Matching
+is whole-word and case-sensitive; possessives count. A miss says what the MT wrote instead
+(a known wrong form, or a look-alike spelling), so it can be fixed. Pure: callers read files.
 """
 
 from __future__ import annotations
@@ -18,119 +18,9 @@ from typing import Any
 
 from workbench.errors import ScoringError
 from workbench.glossary import GlossaryEntry
+from workbench.metrics.base import check_aligned
 
-METRICS = ("bleu", "chrf", "ter")
 NAMES_CSV_HEADER = ("canonical", "german", "variants", "kind", "role", "country")
-
-
-@dataclass(frozen=True)
-class Score:
-    metric: str
-    score: float
-    signature: str
-    ci_low: float | None = None
-    ci_high: float | None = None
-    mean: float | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"score": self.score, "signature": self.signature}
-        if self.ci_low is not None:
-            out["ci_low"] = self.ci_low
-            out["ci_high"] = self.ci_high
-        return out
-
-
-def _metric(name: str, *, sentence_level: bool = False) -> Any:
-    from sacrebleu.metrics import BLEU, CHRF, TER
-
-    if name == "bleu":
-        # Plain corpus BLEU is sacrebleu's default; per sentence, n-gram orders that cannot
-        # match in a short line would zero the whole score, hence effective order.
-        return BLEU(effective_order=sentence_level)
-    if name == "chrf":
-        return CHRF()
-    if name == "ter":
-        return TER()
-    raise ScoringError(f"unknown metric {name!r}; choose from {', '.join(METRICS)}")
-
-
-def _check_refs(refs: Sequence[Sequence[str]]) -> None:
-    # A bare list of strings would be read by sacrebleu as streams of characters.
-    if any(isinstance(stream, str) for stream in refs):
-        raise TypeError("refs is a list of reference streams, one list of lines per reference: pass [refs]")
-
-
-def check_aligned(
-    hyps: Sequence[str],
-    refs: Sequence[Sequence[str]],
-    hyp_name: str = "hypothesis",
-    ref_names: Sequence[str] | None = None,
-) -> None:
-    """Raise ScoringError unless there is something to score and every reference has as many lines."""
-    _check_refs(refs)
-    if not hyps:
-        raise ScoringError(f"{hyp_name} has no lines: nothing to score; give one segment per line")
-    if not refs:
-        raise ScoringError("no reference given: pass at least one reference file (--ref FILE)")
-    names = list(ref_names) if ref_names else [f"reference {i + 1}" for i in range(len(refs))]
-    for ref_name, stream in zip(names, refs, strict=True):
-        if len(stream) != len(hyps):
-            raise ScoringError(
-                f"{hyp_name} has {len(hyps)} lines but {ref_name} has {len(stream)}; hypotheses and "
-                "references must be line-aligned (one segment per line, same order)"
-            )
-
-
-def score_corpus(
-    hyps: Sequence[str],
-    refs: Sequence[Sequence[str]],
-    metrics: Sequence[str] = METRICS,
-    confidence: bool = False,
-    n_bootstrap: int = 1000,
-    hyp_name: str = "hypothesis",
-    ref_names: Sequence[str] | None = None,
-) -> dict[str, Score]:
-    """Corpus scores keyed by metric name, in the order asked for.
-
-    refs holds one list of lines per reference (sacrebleu's layout). With confidence,
-    sacrebleu's own bootstrap resampling gives the 95% interval (mean ± half-width, as
-    sacrebleu reports it) and the signature records the number of resamples and the seed.
-    hyp_name and ref_names only label error messages.
-    """
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown:
-        raise ScoringError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
-    if not metrics:
-        raise ScoringError(f"no metric asked for; choose from {', '.join(METRICS)}")
-    check_aligned(hyps, refs, hyp_name, ref_names)
-    results: dict[str, Score] = {}
-    for name in metrics:
-        metric = _metric(name)
-        result = metric.corpus_score(
-            list(hyps), [list(r) for r in refs], n_bootstrap=n_bootstrap if confidence else 1
-        )
-        signature = metric.get_signature().format()
-        if confidence:
-            # sacrebleu keeps its bootstrap estimate on the score object and offers no public
-            # getter; these are the same numbers its own "μ = … ± …" output prints.
-            mean, half = float(result._mean), float(result._ci)
-            # The interval is mean +- half-width; no metric goes below 0, BLEU and chrF not above 100.
-            low = max(0.0, mean - half)
-            high = mean + half if name == "ter" else min(100.0, mean + half)
-            results[name] = Score(result.name, float(result.score), signature, low, high, mean)
-        else:
-            results[name] = Score(result.name, float(result.score), signature)
-    return results
-
-
-def sentence_scores(hyps: Sequence[str], refs: Sequence[Sequence[str]], metric: str = "chrf") -> list[float]:
-    """One score per line (for "worst sentences first"), against every reference stream."""
-    check_aligned(hyps, refs)
-    scorer = _metric(metric, sentence_level=True)
-    return [float(scorer.sentence_score(hyp, [r[i] for r in refs]).score) for i, hyp in enumerate(hyps)]
-
-
-# --- name accuracy -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
