@@ -38,7 +38,7 @@ def _format_names(acc: name_metrics.NameAccuracy, source: str) -> list[str]:
         return [f"names: no name known to {source} occurs in the reference"]
     lines = [
         f"names: {acc.correct}/{acc.total} correct ({acc.share:.1%}, "
-        f"95% CI {acc.ci_low:.1%}–{acc.ci_high:.1%}) using {source}"
+        f"95% CI {acc.ci_low:.1%}–{acc.ci_high:.1%} over mentions) using {source}"
     ]
     lines += [f"  line {m.line}: expected {m.expected}, got {m.got or '(not found)'}" for m in acc.misses]
     return lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -80,42 +81,34 @@ def _word_pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | Non
 class _Matcher:
     expected: re.Pattern[str]
     wrong: dict[str, re.Pattern[str]]  # expected form -> its known wrong forms, any case
+    forms: dict[str, tuple[str, ...]]  # expected form -> itself and its known wrong forms
     full_short: tuple[tuple[str, str], ...]  # a full mention also serves its short form
 
     def line_result(self, number: int, hyp: str, ref: str) -> tuple[int, int, list[NameMiss]]:
         wanted = Counter(m.group(0) for m in self.expected.finditer(ref))
         if not wanted:
             return 0, 0, []
-        have = Counter(m.group(0) for m in self.expected.finditer(hyp))
+        # Mentions of known names in the hypothesis that no reference mention has claimed yet.
+        found = [(m.group(0), m.span()) for m in self.expected.finditer(hyp)]
+        free = list(found)
         correct = 0
         missing: dict[str, int] = {}
         for form, count in wanted.items():
-            hit = min(count, have[form])
-            have[form] -= hit
-            correct += hit
-            if count > hit:
-                missing[form] = count - hit
+            hits = [mention for mention in free if mention[0] == form][:count]
+            for mention in hits:
+                free.remove(mention)
+            correct += len(hits)
+            if count > len(hits):
+                missing[form] = count - len(hits)
         # "Milley" in the reference is rendered right by "Mark Milley" in the hypothesis.
         for full, short in self.full_short:
-            spare = min(have[full], missing.get(short, 0))
-            if spare:
-                have[full] -= spare
-                missing[short] -= spare
-                correct += spare
-        # What the hypothesis wrote instead: each span of it explains one miss, and a full name
-        # claims its words before its short form ("Sergei SHOIGU" is not also the bare "Shoigu").
-        taken = [m.span() for m in self.expected.finditer(hyp)]
-        got: dict[str, list[str]] = {}
-        for form in sorted(missing, key=len, reverse=True):
-            found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
-            spans = [m.span() for m in found if m.group(0) != form]
-            free = [
-                (a, b)
-                for a, b in spans or _look_alikes(hyp, form)
-                if not any(s < b and a < e for s, e in taken)
-            ][: missing[form]]
-            taken += free
-            got[form] = [hyp[a:b] for a, b in free]
+            for mention in [m for m in free if m[0] == full][: missing.get(short, 0)]:
+                free.remove(mention)
+                missing[short] -= 1
+                correct += 1
+        missing = {form: count for form, count in missing.items() if count}
+        claimed = [span for mention, span in found if (mention, span) not in free]
+        got = self._written_instead(hyp, missing, claimed, free)
         misses: list[NameMiss] = []
         for form, count in missing.items():
             misses.extend(
@@ -123,28 +116,72 @@ class _Matcher:
             )
         return correct, sum(wanted.values()), misses
 
+    def _written_instead(
+        self,
+        hyp: str,
+        missing: dict[str, int],
+        claimed: list[tuple[int, int]],
+        free: list[tuple[str, tuple[int, int]]],
+    ) -> dict[str, list[str]]:
+        """What the hypothesis wrote for each missed name, so the miss can be acted on.
+
+        In order of trust: a known wrong form (or other casing); a short form standing for
+        the full name ("Scholz" for "Olaf Scholz"); a look-alike spelling. Each span explains
+        one miss, and a full name claims its words before its short form ("Sergei SHOIGU" is
+        not also the bare "Shoigu").
+        """
+        taken = list(claimed)
+        got: dict[str, list[str]] = {}
+        for form in sorted(missing, key=len, reverse=True):
+            found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
+            spans = [m.span() for m in found if m.group(0) != form]
+            if not spans:
+                shorts = {short for full, short in self.full_short if full == form}
+                spans = [span for text, span in free if text in shorts]
+            if not spans:
+                spans = _look_alikes(hyp, form, self.forms.get(form, ()))
+            chosen = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)][: missing[form]]
+            taken += chosen
+            got[form] = [hyp[a:b] for a, b in chosen]
+        return got
+
 
 _WORD = re.compile(r"[^\W\d_](?:[\w-]|['’](?=\w))*")  # O'Brien, not Scholes'
 _LOOK_ALIKE = 75  # rapidfuzz ratio: "Millie" ~ "Milley" (83), "Gerasimo" ~ "Gerasimov" (94)
 
 
-def _look_alikes(hyp: str, form: str) -> list[tuple[int, int]]:
-    """Spans of the hypothesis that look like a garbled ``form`` (same number of words), best first.
-
-    A miss is easier to act on when it says what the MT wrote instead ("got Millie"), also
-    when that garble is in no glossary or knowledge base yet.
-    """
+def _similar_spans(
+    hyp: str, words: list[re.Match[str]], targets: set[str], size: int, exact: str
+) -> list[tuple[int, int]]:
     from rapidfuzz import fuzz
 
-    words = [m for m in _WORD.finditer(hyp)]
-    size = len(form.split())
     scored = []
     for i in range(len(words) - size + 1):
         start, end = words[i].start(), words[i + size - 1].end()
-        score = fuzz.ratio(hyp[start:end].casefold(), form.casefold())
-        if score >= _LOOK_ALIKE and hyp[start:end] != form:
+        text = hyp[start:end]
+        score = max(fuzz.ratio(text.casefold(), target) for target in targets)
+        if score >= _LOOK_ALIKE and text != exact:
             scored.append((-score, start, end))
     return [(start, end) for _, start, end in sorted(scored)]
+
+
+def _look_alikes(hyp: str, form: str, known: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """Spans of the hypothesis that look like a garbled ``form`` or one of its known spellings
+    (same number of words), best first.
+
+    A miss is easier to act on when it says what the MT wrote instead ("got Millie"), also
+    when that garble is in no glossary or knowledge base yet. When no span of the full
+    name's length looks alike, the MT may have dropped the given name ("Mr Scholes" for
+    "Olaf Scholz"), so single words are compared with the surname.
+    """
+    words = list(_WORD.finditer(hyp))
+    targets = {f.casefold() for f in (form, *known) if f.strip()}
+    size = len(form.split())
+    spans = _similar_spans(hyp, words, targets, size, form)
+    if not spans and size > 1:
+        surnames = {t.split()[-1] for t in targets}
+        spans = _similar_spans(hyp, words, surnames, 1, form)
+    return spans
 
 
 def _matcher(names: Sequence[NameForm]) -> _Matcher | None:
@@ -165,52 +202,50 @@ def _matcher(names: Sequence[NameForm]) -> _Matcher | None:
     wrong = {
         form: pattern for form, variants in wrong_forms.items() if (pattern := _word_pattern(variants, re.I))
     }
-    return _Matcher(expected, wrong, tuple(full_short))
+    forms = {form: tuple(sorted(variants)) for form, variants in wrong_forms.items()}
+    return _Matcher(expected, wrong, forms, tuple(full_short))
 
 
-def _bootstrap(per_line: list[tuple[int, int]], n_bootstrap: int, seed: int) -> tuple[float, float]:
-    import numpy as np
-
-    counts = np.array(per_line, dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(counts), size=(n_bootstrap, len(counts)))
-    sums = counts[idx].sum(axis=1)
-    shares = sums[:, 0] / sums[:, 1]
-    low, high = np.percentile(shares, [2.5, 97.5])
-    return float(low), float(high)
+_Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 
 
-def name_accuracy(
-    hyps: Sequence[str],
-    refs: Sequence[str],
-    names: Sequence[NameForm],
-    n_bootstrap: int = 1000,
-    seed: int = 12345,
-) -> NameAccuracy:
+def wilson_interval(correct: int, total: int) -> tuple[float, float]:
+    """95% Wilson score interval for a share of mentions.
+
+    Each mention is one trial: resampling lines instead would treat a line with seven names
+    as one observation and give a far too narrow interval for a handful of lines. Wilson
+    stays inside 0-1 and is sound for small counts and shares near 0 or 1.
+    """
+    share = correct / total
+    z2 = _Z95 * _Z95
+    centre = (share + z2 / (2 * total)) / (1 + z2 / total)
+    half = _Z95 * math.sqrt(share * (1 - share) / total + z2 / (4 * total * total)) / (1 + z2 / total)
+    # At 0 of n (n of n) the bound is 0 (1) exactly; the formula leaves a rounding error.
+    low = 0.0 if correct == 0 else max(0.0, centre - half)
+    high = 1.0 if correct == total else min(1.0, centre + half)
+    return low, high
+
+
+def name_accuracy(hyps: Sequence[str], refs: Sequence[str], names: Sequence[NameForm]) -> NameAccuracy:
     """Share of known-name mentions in the references that the hypothesis spells exactly.
 
     Matching is whole-word and case-sensitive; possessives count. A mention is correct when
     the hypothesis line has the same form (as often as the reference has it). The 95%
-    interval resamples lines with replacement (percentiles 2.5 and 97.5), seeded so a
-    rerun gives the same interval.
+    interval is Wilson's over mentions (wilson_interval).
     """
     check_aligned(hyps, [refs], "hypothesis", ["reference"])
     matcher = _matcher(names)
-    per_line: list[tuple[int, int]] = []
+    correct = total = 0
     misses: list[NameMiss] = []
     if matcher is not None:
         for number, (hyp, ref) in enumerate(zip(hyps, refs, strict=True), start=1):
-            correct, total, line_misses = matcher.line_result(number, hyp, ref)
-            # Lines without a reference name add nothing to either count, so only lines
-            # with names take part in the resampling.
-            if total:
-                per_line.append((correct, total))
-                misses.extend(line_misses)
-    correct = sum(c for c, _ in per_line)
-    total = sum(t for _, t in per_line)
+            line_correct, line_total, line_misses = matcher.line_result(number, hyp, ref)
+            correct += line_correct
+            total += line_total
+            misses.extend(line_misses)
     if not total:
         return NameAccuracy(0, 0, None, None, None, ())
-    low, high = _bootstrap(per_line, n_bootstrap, seed)
+    low, high = wilson_interval(correct, total)
     return NameAccuracy(correct, total, correct / total, low, high, tuple(misses))
 
 
