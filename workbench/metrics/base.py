@@ -2,7 +2,9 @@
 
 A metric follows sacrebleu's contract: one object, ``corpus_score(hyps, refs)`` giving a
 Score that carries the signature saying exactly how it was computed, and
-``sentence_scores`` for one number per line. Pure: no I/O.
+``sentence_scores`` for one number per line. Comparisons of several systems (paired tests
+of BLEU/chrF/TER, MQM between systems) share one record, so the CLI, the JSON and the
+Scores page print them with the same code. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -73,3 +75,47 @@ def check_aligned(
                 f"{hyp_name} has {len(hyps)} lines but {ref_name} has {len(stream)}; hypotheses and "
                 "references must be line-aligned (one segment per line, same order)"
             )
+
+
+@dataclass(frozen=True)
+class SystemScore:
+    """One system's line in a comparison; delta and p_value are None for the baseline.
+
+    mean is the bootstrap estimate and half_width sacrebleu's "± 95% CI"; ci_low/ci_high
+    is the interval as printed (kept within the metric's range).
+    """
+
+    system: str
+    score: float
+    mean: float | None
+    half_width: float | None
+    ci_low: float | None
+    ci_high: float | None
+    delta: float | None = None
+    p_value: float | None = None
+    segments: int | None = None
+
+
+@dataclass(frozen=True)
+class MetricComparison:
+    metric: str  # registry key: "bleu", "chrf", "ter", "mqm"
+    label: str  # as printed: "BLEU", "chrF2", "TER", "MQM"
+    higher_is_better: bool
+    signature: str
+    systems: tuple[SystemScore, ...]  # the baseline first
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Systems compared with a baseline by a paired test ("bs" bootstrap, "ar" approximate
+    randomization) on one or more metrics."""
+
+    test: str
+    n_samples: int
+    seed: str  # as sacrebleu writes it: a number, or "none" for fresh randomness
+    baseline: str
+    metrics: tuple[MetricComparison, ...]
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        return tuple(s.system for s in self.metrics[0].systems) if self.metrics else (self.baseline,)
