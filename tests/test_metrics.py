@@ -285,3 +285,22 @@ def test_a_new_metric_is_one_class_and_a_registry_entry(
     assert [line.split()[0] for line in result.output.splitlines()] == ["BLEU", "LEN"]
     ratio = 100 * sum(map(len, HYPS)) / sum(map(len, REFS))
     assert f"{ratio:.2f}" in result.output.splitlines()[1]
+
+
+def test_cli_says_ter_is_lower_is_better(files: tuple[Path, Path, Path]) -> None:
+    hyp, ref, _ = files
+    result = CliRunner().invoke(cli, ["score", "--hyp", str(hyp), "--ref", str(ref)])
+    assert result.exit_code == 0, result.output
+    ter = [line for line in result.output.splitlines() if line.startswith("TER")]
+    assert "(lower is better)" in ter[0]
+    assert "lower is better" not in result.output.splitlines()[0]
+
+
+def test_cli_refuses_a_repeated_one_value_option(files: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    hyp, ref, _ = files
+    result = CliRunner().invoke(
+        cli, ["score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "bleu", "--metrics", "ter"]
+    )
+    assert result.exit_code == 2
+    assert "given 2 times" in result.output
+    assert "Traceback" not in result.output

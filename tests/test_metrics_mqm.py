@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from workbench.cli import cli
 from workbench.errors import ScoringError
 from workbench.formats import mqm_tsv
 from workbench.metrics import mqm
@@ -51,6 +56,13 @@ SEGMENTS = {
 }
 SYSTEMS = {name: sum(scores) / 3 for name, scores in SEGMENTS.items()}  # A 1.85, B 11, C 0.5333
 DOCUMENTS = {name: {"n1": (s[0] + s[1]) / 2, "n2": s[2]} for name, s in SEGMENTS.items()}
+
+
+@pytest.fixture
+def mqm_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mqm_newstest_ende.tsv"
+    path.write_text(TSV, encoding="utf-8")
+    return path
 
 
 def test_every_row_weighs_what_its_comment_says() -> None:
@@ -168,3 +180,70 @@ def test_stored_annotations_score_the_same_way() -> None:
     ]
     rows = mqm.compare_systems(mqm.segment_scores(ratings), n_samples=100).metrics[0].systems
     assert [(r.system, r.score) for r in rows] == [("raw", 2.5), ("glossary", 0.0)]
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_mqm_json_gives_the_scores_by_hand(mqm_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["score", "--mqm", str(mqm_file), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert (out["test"], out["n_samples"], out["seed"], out["baseline"]) == ("paired-bs", 1000, "12345", "A")
+    metric = out["metrics"]["mqm"]
+    assert (metric["label"], metric["higher_is_better"]) == ("MQM", False)
+    systems = {row["system"]: row for row in metric["systems"]}
+    assert {name: row["score"] for name, row in systems.items()} == pytest.approx(SYSTEMS)
+    assert systems["A"]["baseline"] and systems["A"]["p_value"] is None
+    assert systems["B"]["delta"] == pytest.approx(SYSTEMS["B"] - SYSTEMS["A"])
+    assert 0 < systems["C"]["p_value"] <= 1
+    for name, scores in DOCUMENTS.items():
+        assert out["documents"][name] == pytest.approx(scores)
+    assert out["source"] == mqm_file.name
+
+
+def test_cli_mqm_text_says_lower_is_better(mqm_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["score", "--mqm", str(mqm_file), "--baseline", "C", "--paired-ar"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"MQM from {mqm_file.name}: 3 systems, 9 rated segments")
+    assert "lower is better" in lines[0]
+    assert lines[1].startswith("Paired approximate randomization, 10000 trials, seed 12345; baseline: C")
+    assert "MQM (lower is better)" in lines
+    c_row = next(line for line in lines if line.strip().startswith("C "))
+    assert c_row.endswith("(baseline)") and f"{SYSTEMS['C']:.2f}" in c_row
+    b_row = next(line for line in lines if line.strip().startswith("B "))
+    assert f"+{SYSTEMS['B'] - SYSTEMS['C']:.2f}" in b_row
+
+
+def test_cli_export_then_import_round_trips_the_file(mqm_file: Path) -> None:
+    rows = mqm_tsv.parse(mqm_file.read_text(encoding="utf-8"))
+    assert mqm_tsv.parse(mqm_tsv.dumps(rows)) == rows
+    assert mqm_tsv.dumps(rows) == TSV  # well-formed input comes back byte for byte
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--hyp", "x.txt"], 2, "--mqm scores annotations: give it without --hyp, --ref and --names"),
+        (["--baseline", "Z"], 1, "baseline 'Z' is not a system in the annotations; choose from A, B, C"),
+        (["--mqm", "other.tsv"], 2, "given 2 times"),
+    ],
+)
+def test_cli_mqm_errors(mqm_file: Path, args: list[str], code: int, message: str) -> None:
+    result = CliRunner().invoke(cli, ["score", "--mqm", str(mqm_file), *args])
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_bad_mqm_file_is_one_line_naming_the_cell(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(TSV.replace("\tNeutral\t", "\tNeutrl\t"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["score", "--mqm", str(bad)])
+    assert result.exit_code == 1
+    line = 1 + 1 + next(i for i, row in enumerate(ROWS) if "\tNeutral\t" in row)
+    assert result.output.strip() == (
+        f"error: {bad}, line {line}, column 9 (severity): unknown severity 'Neutrl'; "
+        "use one of Minor, Major, Critical, Neutral, No-error"
+    )

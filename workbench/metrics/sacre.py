@@ -1,14 +1,32 @@
-"""BLEU, chrF and TER through sacrebleu's object API.
+"""BLEU, chrF and TER through sacrebleu's object API, and sacrebleu's own paired tests.
 
-sacrebleu is imported inside the functions that use it (it loads tokenizers and regex tables).
+sacrebleu is imported inside the functions that use it (it loads tokenizers and regex
+tables). The paired test is sacrebleu's PairedTest, built the way the ``sacrebleu`` CLI
+builds it, so ``workbench score --hyp A --hyp B --paired-bs`` gives the numbers of
+``sacrebleu REF -i A B --paired-bs`` with the same seed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from workbench.metrics.base import Score, check_aligned
+from workbench.errors import ScoringError
+from workbench.metrics.base import (
+    Comparison,
+    MetricComparison,
+    Score,
+    SystemScore,
+    check_aligned,
+)
+
+TESTS = ("bs", "ar")
+# sacrebleu's CLI gives no interval with approximate randomization; its library offers one
+# from this many bootstrap resamples, which does not change the trials or their p-values.
+AR_CONFIDENCE_SAMPLES = 1000
+DEFAULT_SEED = "12345"
 
 
 class SacreMetric:
@@ -89,3 +107,116 @@ class Ter(SacreMetric):
         from sacrebleu.metrics import TER
 
         return TER(references=references)
+
+
+@contextmanager
+def _sacrebleu_seed(seed: int | None) -> Iterator[None]:
+    # PairedTest reads its seed from SACREBLEU_SEED while it is built (as the sacrebleu CLI
+    # does); setting it for that moment only keeps the process environment as it was.
+    if seed is None:
+        yield
+        return
+    before = os.environ.get("SACREBLEU_SEED")
+    os.environ["SACREBLEU_SEED"] = str(seed)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SACREBLEU_SEED", None)
+        else:
+            os.environ["SACREBLEU_SEED"] = before
+
+
+def paired_test(
+    systems: Sequence[tuple[str, Sequence[str]]],
+    refs: Sequence[Sequence[str]],
+    metrics: Sequence[SacreMetric],
+    *,
+    test: str = "bs",
+    n_samples: int | None = None,
+    seed: int | None = None,
+    ref_names: Sequence[str] | None = None,
+) -> Comparison:
+    """Compare each system with the first (the baseline) by sacrebleu's paired test.
+
+    systems are (name, lines) pairs; test is "bs" (paired bootstrap resampling) or "ar"
+    (approximate randomization); n_samples defaults to sacrebleu's (1000 or 10000). seed
+    None keeps sacrebleu's rule (SACREBLEU_SEED, else 12345). Every system gets a 95%
+    interval from sacrebleu's bootstrap (with "ar" from AR_CONFIDENCE_SAMPLES resamples).
+    """
+    if test not in TESTS:
+        raise ScoringError(
+            f"unknown paired test {test!r}; use bs (bootstrap) or ar (approximate randomization)"
+        )
+    if len(systems) < 2:
+        raise ScoringError(
+            "a paired test compares systems: give two or more hypotheses (the first is the baseline)"
+        )
+    if not metrics:
+        raise ScoringError("no metric asked for; choose from bleu, chrf, ter")
+    for metric in metrics:
+        if not isinstance(metric, SacreMetric):
+            raise ScoringError(
+                f"{metric.name} has no sacrebleu paired test; compare systems on bleu, chrf or ter"
+            )
+    if seed == 0:
+        # PairedTest passes the seed on only when it is truthy, so 0 would draw fresh randomness.
+        raise ScoringError(
+            "seed 0 means no seed to sacrebleu's paired test (results change every run); give 1 or more"
+        )
+    if n_samples is not None and n_samples < 1:
+        raise ScoringError(f"{n_samples} samples: a paired test needs at least 1")
+    names = [name for name, _ in systems]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ScoringError(f"{repeated[0]} is given twice; give each system once")
+    for name, hyps in systems:
+        check_aligned(hyps, refs, name, ref_names)
+
+    from sacrebleu.significance import PairedTest
+
+    # As sacrebleu's CLI: each metric caches the references, the test gets none.
+    objects = {m.name: m.sacrebleu_metric(references=[list(r) for r in refs]) for m in metrics}
+    with _sacrebleu_seed(seed):
+        raw_seed = os.environ.get("SACREBLEU_SEED", DEFAULT_SEED)
+        paired = PairedTest(
+            [(name, list(hyps)) for name, hyps in systems],
+            objects,
+            references=None,
+            test_type=test,
+            n_samples=n_samples or 0,
+            n_ar_confidence=AR_CONFIDENCE_SAMPLES if test == "ar" else -1,
+            n_jobs=1,
+        )
+    signatures, results = paired()
+    # PairedTest keys its results by sacrebleu's names ("chrF2"), in the order the metrics were given.
+    labels = [label for label in results if label != "System"]
+    compared = []
+    for metric, label in zip(metrics, labels, strict=True):
+        rows = []
+        base = results[label][0].score
+        for i, (name, hyps) in enumerate(systems):
+            res = results[label][i]
+            mean = float(res.mean) if res.mean is not None else None
+            half = float(res.ci) if res.ci is not None else None
+            low, high = metric.interval(mean, half) if mean is not None and half is not None else (None, None)
+            rows.append(
+                SystemScore(
+                    system=name,
+                    score=float(res.score),
+                    mean=mean,
+                    half_width=half,
+                    ci_low=low,
+                    ci_high=high,
+                    delta=None if i == 0 else float(res.score) - float(base),
+                    p_value=None if i == 0 else float(res.p_value),
+                    segments=len(hyps),
+                )
+            )
+        compared.append(
+            MetricComparison(
+                metric.name, label, metric.higher_is_better, signatures[label].format(), tuple(rows)
+            )
+        )
+    seed_text = "none" if raw_seed.lower() == "none" else str(int(raw_seed))
+    return Comparison(test, paired.n_samples, seed_text, names[0], tuple(compared))
