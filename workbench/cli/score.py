@@ -211,7 +211,7 @@ def _compare(
     "--seed",
     cls=Once,
     type=click.IntRange(min=1),
-    help="Random seed of the paired tests; default: SACREBLEU_SEED, else 12345 (as sacrebleu).",
+    help="Seed of the tests and intervals; default 12345 (--hyp, as sacrebleu: SACREBLEU_SEED if set).",
 )
 @click.option(
     "--mqm",
