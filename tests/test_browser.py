@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.workflows import documents as review
 from workbench.store import Store
 from workbench.textio import TextFile
+from workbench.workflows import documents as review
 
 pytestmark = pytest.mark.browser
 

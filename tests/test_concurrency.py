@@ -8,17 +8,17 @@ including read-modify-write races on one shared reference.
 from __future__ import annotations
 
 import json
-from collections import Counter
 import multiprocessing
 import shlex
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
-from workbench.workflows import review
 from workbench.errors import ConflictError
 from workbench.segment import Segment
 from workbench.store import NewTranslation, Store
+from workbench.workflows import review
 
 N_SEGMENTS = 30
 N_SHARED_EDITS = 15

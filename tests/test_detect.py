@@ -105,7 +105,9 @@ def test_detect_uses_the_glossary_and_checks_a_new_system_anew(store: Store, gar
     assert [a.origin for a in store.annotations(segment_id=seg.id) if a.text == "line"] == ["reviewer"]
     other = store.add_system("m2")
     mts = [*DETECT_MT[:2], "General Millie said so."]
-    store.save_translations(other.id, [NewTranslation(s.id, t) for s, t in zip(store.segments(garbled), mts)])
+    store.save_translations(
+        other.id, [NewTranslation(s.id, t) for s, t in zip(store.segments(garbled), mts, strict=True)]
+    )
     assert detect.detect(store, garbled, kb) >= 1  # the default system is now m2
     [millie] = [a for a in store.annotations(segment_id=seg.id) if a.system_id == other.id]
     assert (millie.mt.text, millie.correction) == ("Millie", "Milley")

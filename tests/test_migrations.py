@@ -87,10 +87,34 @@ def test_a_database_made_by_workbench_0_1_upgrades_in_place_with_nothing_lost(tm
             )
             for a in notes
         ] == [
-            (imported.id, "Milli", None, "Accuracy/Mistranslation", "Major", ("garbled-name",), "accepted", "Milley", "ben", "reviewer", 2),
-            (None, None, "Gerasimo", "Accuracy/Mistranslation", "Major", ("garbled-name",), "open", "Gerasimov", "detector", "detector", 1),
+            (
+                imported.id,
+                "Milli",
+                None,
+                "Accuracy/Mistranslation",
+                "Major",
+                ("garbled-name",),
+                "accepted",
+                "Milley",
+                "ben",
+                "reviewer",
+                2,
+            ),
+            (
+                None,
+                None,
+                "Gerasimo",
+                "Accuracy/Mistranslation",
+                "Major",
+                ("garbled-name",),
+                "open",
+                "Gerasimov",
+                "detector",
+                "detector",
+                1,
+            ),
             (imported.id, "war", None, "Other", "Minor", (), "dismissed", "", "ben", "reviewer", 1),
-        ]  # fmt: skip
+        ]
         assert notes[1].comment == "near-miss of Gerasimov" and notes[1].detector_kind == "near-miss"
         refs = [store.reference(s.id) for s in store.segments(1)]
         assert [(r.text, r.status, r.reviewer, r.approved_by) if r else None for r in refs] == [
@@ -204,8 +228,23 @@ def test_schema_refuses_unknown_statuses_and_bad_spans(db_url: str) -> None:
             with pytest.raises(sa.exc.IntegrityError), store.transaction() as conn:
                 conn.execute(
                     sa.insert(schema.annotations).values(
-                        segment_id=segment, src_start=span[0], src_end=span[1], src_text="x", mt_text="",
-                        category="Other", severity="Minor", tags="[]", correction="", comment="", origin=origin,
-                        detector_kind="", status=status, rater="", changed_by="", created="", updated="", version=1,
+                        segment_id=segment,
+                        src_start=span[0],
+                        src_end=span[1],
+                        src_text="x",
+                        mt_text="",
+                        category="Other",
+                        severity="Minor",
+                        tags="[]",
+                        correction="",
+                        comment="",
+                        origin=origin,
+                        detector_kind="",
+                        status=status,
+                        rater="",
+                        changed_by="",
+                        created="",
+                        updated="",
+                        version=1,
                     )
-                )  # fmt: skip
+                )

@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from workbench import knowledge
-from workbench.workflows import glossary as review
 from workbench.cli import cli
 from workbench.store import Store
+from workbench.workflows import glossary as review
 
 
 def _run(*args: str) -> tuple[int, str]:

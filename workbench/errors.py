@@ -51,3 +51,7 @@ class ConflictError(StoreError):
 
 class GlossaryError(WorkbenchError):
     """A glossary file or entry that cannot be used."""
+
+
+class FormatError(InputError):
+    """A file in an exchange format (e.g. the WMT MQM TSV) that breaks the format's rules."""

@@ -1,82 +1,113 @@
-"""`workbench score`: corpus BLEU/chrF/TER with sacrebleu signatures, and name accuracy."""
+"""`workbench score`: corpus BLEU/chrF/TER with sacrebleu signatures, name accuracy, paired
+significance between systems (sacrebleu's own tests), and MQM scores from a WMT MQM TSV."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from workbench import config, scoring
+from workbench import config, metrics
 from workbench.cli.inputs import read_lines
+from workbench.cli.options import Once
 from workbench.errors import ScoringError
+from workbench.metrics import mqm, report
+from workbench.metrics import names as name_metrics
+from workbench.metrics.base import Comparison, Score
+from workbench.metrics.sacre import paired_test
+
+# MQM files hold every rater's row for every system: the published ones run to tens of MB.
+MQM_MAX_BYTES = 512 * 1024 * 1024
 
 
-def _name_forms(glossary: str | None) -> tuple[str, list[scoring.NameForm]]:
+def _name_forms(glossary: str | None) -> tuple[str, list[name_metrics.NameForm]]:
     if glossary:
         from workbench.glossary_io import read_glossary
 
-        return glossary, scoring.name_forms_from_glossary(read_glossary(glossary))
+        return glossary, name_metrics.name_forms_from_glossary(read_glossary(glossary))
     kb = config.corpus_dir() / "names.csv"
     if not kb.is_file():
         raise ScoringError(
             f"--names needs known names: no --glossary given and no knowledge base at {kb}; "
             "pass --glossary FILE (.csv or .tbx)"
         )
-    return str(kb), scoring.load_name_forms_csv(kb)
+    return str(kb), name_metrics.load_name_forms_csv(kb)
 
 
-def _format_score(s: scoring.Score) -> str:
+def _format_score(s: Score, higher_is_better: bool) -> str:
     interval = f" (95% CI {s.ci_low:.2f}–{s.ci_high:.2f})" if s.ci_low is not None else ""
-    return f"{s.metric:<6} {s.score:6.2f}{interval}  {s.signature}"
+    lower = "" if higher_is_better else " (lower is better)"
+    return f"{s.metric:<6} {s.score:6.2f}{interval}{lower}  {s.signature}"
 
 
-def _format_names(acc: scoring.NameAccuracy, source: str) -> list[str]:
+def _format_names(acc: name_metrics.NameAccuracy, source: str, system: str = "") -> list[str]:
+    label = f"names ({system})" if system else "names"
     if not acc.total:
-        return [f"names: no name known to {source} occurs in the reference"]
+        return [f"{label}: no name known to {source} occurs in the reference"]
     lines = [
-        f"names: {acc.correct}/{acc.total} correct ({acc.share:.1%}, "
-        f"95% CI {acc.ci_low:.1%}–{acc.ci_high:.1%}) using {source}"
+        f"{label}: {acc.correct}/{acc.total} correct ({acc.share:.1%}, "
+        f"95% CI {acc.ci_low:.1%}–{acc.ci_high:.1%} over mentions) using {source}"
     ]
     lines += [f"  line {m.line}: expected {m.expected}, got {m.got or '(not found)'}" for m in acc.misses]
     return lines
 
 
-@click.command("score")
-@click.option(
-    "--hyp", "hyp", required=True, type=click.Path(path_type=str), help="Hypothesis: one segment a line."
-)
-@click.option(
-    "--ref",
-    "refs",
-    required=True,
-    multiple=True,
-    type=click.Path(path_type=str),
-    help="Reference (repeatable).",
-)
-@click.option("--metrics", default="bleu,chrf,ter", show_default=True, help="Comma-separated metrics.")
-@click.option("--confidence", is_flag=True, help="Add bootstrap 95% confidence intervals (sacrebleu's).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--names", is_flag=True, help="Also score name accuracy against the first --ref.")
-@click.option(
-    "--glossary",
-    type=click.Path(path_type=str),
-    help="Known names for --names (.csv or .tbx); default: the knowledge base corpus/names.csv.",
-)
-def score(
-    hyp: str,
-    refs: tuple[str, ...],
-    metrics: str,
+def echo_comparison(comparison: Comparison, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    """Print a comparison of systems as a table, or as JSON with ``extra`` keys added."""
+    if as_json:
+        click.echo(
+            json.dumps({**report.comparison_json(comparison), **(extra or {})}, ensure_ascii=False, indent=2)
+        )
+    else:
+        click.echo("\n".join(report.format_comparison(comparison)))
+
+
+def echo_mqm(
+    segments: Sequence[mqm.SegmentScore], comparison: Comparison, as_json: bool, source: str
+) -> None:
+    """Print per-system MQM (and per-document in JSON), whatever the annotations came from."""
+    if as_json:
+        echo_comparison(comparison, True, {"source": source, "documents": mqm.document_scores(segments)})
+        return
+    raters = max((s.raters for s in segments), default=0)
+    click.echo(
+        f"MQM from {source}: {len(comparison.systems)} systems, {len(segments)} rated segments "
+        f"(raters per segment: up to {raters}); Freitag et al. 2021 weights, lower is better"
+    )
+    echo_comparison(comparison, False)
+
+
+def _score_mqm(
+    path: str, baseline: str | None, test: str, n_samples: int, seed: int | None, as_json: bool
+) -> None:
+    from workbench.formats import mqm_tsv
+    from workbench.textio import read_text
+
+    file = read_text(path, max_bytes=MQM_MAX_BYTES)
+    segments = mqm.segment_scores(mqm_tsv.iter_rows(file.text.split("\n"), file.name))
+    comparison = mqm.compare_systems(
+        segments,
+        baseline=baseline,
+        test=test,
+        n_samples=n_samples,
+        seed=mqm.DEFAULT_SEED if seed is None else seed,
+    )
+    echo_mqm(segments, comparison, as_json, Path(file.name).name)
+
+
+def _score_one(
+    hyp_name: str,
+    hyp_lines: list[str],
+    ref_files: list[tuple[str, list[str]]],
+    wanted: list[str],
     confidence: bool,
     as_json: bool,
-    names: bool,
-    glossary: str | None,
+    names: tuple[str, list[name_metrics.NameForm]] | None,
 ) -> None:
-    """Score a translation against one or more references, line by line."""
-    hyp_name, hyp_lines = read_lines(hyp)
-    ref_files = [read_lines(ref) for ref in refs]
-    wanted = [m.strip().lower() for m in metrics.split(",") if m.strip()]
-    scores = scoring.score_corpus(
+    scores = metrics.score_corpus(
         hyp_lines,
         [lines for _, lines in ref_files],
         metrics=wanted,
@@ -84,17 +115,162 @@ def score(
         hyp_name=hyp_name,
         ref_names=[name for name, _ in ref_files],
     )
-    accuracy = None
-    if names:
-        source, forms = _name_forms(glossary)
-        accuracy = scoring.name_accuracy(hyp_lines, ref_files[0][1], forms)
+    accuracy = name_metrics.name_accuracy(hyp_lines, ref_files[0][1], names[1]) if names else None
     if as_json:
-        out = {name: s.as_json() for name, s in scores.items()}
+        out: dict[str, Any] = {name: s.as_json() for name, s in scores.items()}
         if accuracy is not None:
             out["names"] = accuracy.as_json()
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    for s in scores.values():
-        click.echo(_format_score(s))
-    if accuracy is not None:
-        click.echo("\n".join(_format_names(accuracy, Path(source).name)))
+    for name, s in scores.items():
+        click.echo(_format_score(s, metrics.REGISTRY[name].higher_is_better))
+    if accuracy is not None and names:
+        click.echo("\n".join(_format_names(accuracy, Path(names[0]).name)))
+
+
+def _compare(
+    systems: list[tuple[str, list[str]]],
+    ref_files: list[tuple[str, list[str]]],
+    wanted: list[str],
+    test: str,
+    n_samples: int,
+    seed: int | None,
+    as_json: bool,
+    names: tuple[str, list[name_metrics.NameForm]] | None,
+) -> None:
+    comparison = paired_test(
+        systems,
+        [lines for _, lines in ref_files],
+        [metrics.get(name) for name in wanted],
+        test=test,
+        n_samples=n_samples,
+        seed=seed,
+        ref_names=[name for name, _ in ref_files],
+    )
+    accuracy = {}
+    if names:
+        accuracy = {
+            name: name_metrics.name_accuracy(lines, ref_files[0][1], names[1]) for name, lines in systems
+        }
+    if as_json:
+        extra = {"names": {name: acc.as_json() for name, acc in accuracy.items()}} if names else None
+        echo_comparison(comparison, True, extra)
+        return
+    echo_comparison(comparison, False)
+    for name, acc in accuracy.items():
+        click.echo("\n".join(_format_names(acc, Path(names[0]).name if names else "", name)))
+
+
+@click.command("score")
+@click.option(
+    "--hyp",
+    "hyps",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="Hypothesis: one segment a line. Repeat to compare systems; the first is the baseline.",
+)
+@click.option(
+    "--ref",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="Reference (repeatable).",
+)
+@click.option(
+    "--metrics",
+    "metric_list",
+    cls=Once,
+    default="bleu,chrf,ter",
+    show_default=True,
+    help="Comma-separated metrics.",
+)
+@click.option(
+    "--confidence", is_flag=True, help="Add bootstrap 95% confidence intervals (always on for several --hyp)."
+)
+@click.option(
+    "--paired-bs", is_flag=True, help="Compare systems by paired bootstrap resampling (the default)."
+)
+@click.option("--paired-ar", is_flag=True, help="Compare systems by paired approximate randomization.")
+@click.option(
+    "--paired-bs-n",
+    cls=Once,
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples.",
+)
+@click.option(
+    "--paired-ar-n",
+    cls=Once,
+    type=click.IntRange(min=1),
+    default=10000,
+    show_default=True,
+    help="Randomization trials.",
+)
+@click.option(
+    "--seed",
+    cls=Once,
+    type=click.IntRange(min=1),
+    help="Seed of the tests and intervals; default 12345 (--hyp, as sacrebleu: SACREBLEU_SEED if set).",
+)
+@click.option(
+    "--mqm",
+    "mqm_file",
+    cls=Once,
+    type=click.Path(path_type=str),
+    help="Score the systems in a WMT MQM TSV (error annotations) instead of --hyp/--ref.",
+)
+@click.option("--baseline", cls=Once, help="With --mqm: the baseline system (default: the file's first).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--names", is_flag=True, help="Also score name accuracy against the first --ref.")
+@click.option(
+    "--glossary",
+    cls=Once,
+    type=click.Path(path_type=str),
+    help="Known names for --names (.csv or .tbx); default: the knowledge base corpus/names.csv.",
+)
+def score(
+    hyps: tuple[str, ...],
+    refs: tuple[str, ...],
+    metric_list: str,
+    confidence: bool,
+    paired_bs: bool,
+    paired_ar: bool,
+    paired_bs_n: int,
+    paired_ar_n: int,
+    seed: int | None,
+    mqm_file: str | None,
+    baseline: str | None,
+    as_json: bool,
+    names: bool,
+    glossary: str | None,
+) -> None:
+    """Score translations against references, or MQM annotations; compare systems with a paired test.
+
+    TER and MQM are error rates: lower is better.
+    """
+    if paired_bs and paired_ar:
+        raise click.UsageError("give --paired-bs or --paired-ar, not both")
+    test = "ar" if paired_ar else "bs"
+    n_samples = paired_ar_n if paired_ar else paired_bs_n
+    if mqm_file is not None:
+        if hyps or refs or names:
+            raise click.UsageError("--mqm scores annotations: give it without --hyp, --ref and --names")
+        _score_mqm(mqm_file, baseline, test, n_samples, seed, as_json)
+        return
+    if not hyps or not refs:
+        raise click.UsageError("give --hyp FILE and --ref FILE (or --mqm FILE to score MQM annotations)")
+    if baseline is not None:
+        raise click.UsageError("--baseline goes with --mqm; with --hyp the first file is the baseline")
+    wanted = metrics.parse_names(metric_list)
+    systems = [read_lines(hyp) for hyp in hyps]
+    ref_files = [read_lines(ref) for ref in refs]
+    forms = _name_forms(glossary) if names else None
+    if len(systems) == 1:
+        if paired_bs or paired_ar:
+            raise click.UsageError(
+                f"--paired-{test} compares systems: give two or more --hyp files (the first is the baseline)"
+            )
+        _score_one(*systems[0], ref_files, wanted, confidence, as_json, forms)
+    else:
+        _compare(systems, ref_files, wanted, test, n_samples, seed, as_json, forms)

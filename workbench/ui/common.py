@@ -203,10 +203,11 @@ def knowledge_base(db: Store) -> Any:
 
 @st.cache_resource(show_spinner=False)
 def knowledge_name_forms() -> list[Any]:
-    """The knowledge base as scoring.NameForm records, for name accuracy."""
-    from workbench import knowledge, scoring
+    """The knowledge base as metrics.names.NameForm records, for name accuracy."""
+    from workbench import knowledge
+    from workbench.metrics import names as name_metrics
 
-    return scoring.load_name_forms_csv(knowledge.default_kb_path())
+    return name_metrics.load_name_forms_csv(knowledge.default_kb_path())
 
 
 def ensure_detected(db: Store, document_id: int, *, force: bool = False) -> int:

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from workbench import scoring
+from workbench import metrics
+from workbench.metrics import names as name_metrics
 from workbench.store import ScorePair, Store
 from workbench.ui import common
 
 LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER"}
 
 
-def _name_forms(db: Store) -> list[scoring.NameForm]:
+def _name_forms(db: Store) -> list[name_metrics.NameForm]:
     """Names to check: the glossary's corrections, reviewer-accepted names and the knowledge base."""
     forms = {f.canonical: f for f in common.knowledge_name_forms()}
     for known in db.known_names():
@@ -24,22 +25,22 @@ def _name_forms(db: Store) -> list[scoring.NameForm]:
             *known.variants,
             *([known.german] if known.german else []),
         )
-        forms[known.canonical] = scoring.NameForm(
+        forms[known.canonical] = name_metrics.NameForm(
             known.canonical,
             tuple(dict.fromkeys(v for v in variants if v != known.canonical)),
             old.short_forms if old else (),
         )
-    for form in scoring.name_forms_from_glossary(db.glossary_entries()):
+    for form in name_metrics.name_forms_from_glossary(db.glossary_entries()):
         old = forms.get(form.canonical)
         variants = (*(old.variants if old else ()), *form.variants)
-        forms[form.canonical] = scoring.NameForm(
+        forms[form.canonical] = name_metrics.NameForm(
             form.canonical, tuple(dict.fromkeys(variants)), old.short_forms if old else ()
         )
     return list(forms.values())
 
 
 def _overall(pairs: Sequence[ScorePair]) -> None:
-    scores = scoring.score_corpus([p.mt for p in pairs], [[p.reference for p in pairs]])
+    scores = metrics.score_corpus([p.mt for p in pairs], [[p.reference for p in pairs]])
     cols = st.columns(3)
     for col, (metric, score) in zip(cols, scores.items(), strict=True):
         col.metric(LABELS[metric] + (" (lower is better)" if metric == "ter" else ""), f"{score.score:.1f}")
@@ -54,7 +55,7 @@ def _per_document(pairs: Sequence[ScorePair]) -> None:
         by_doc.setdefault(pair.document_id, []).append(pair)
     table = []
     for group in by_doc.values():
-        scores = scoring.score_corpus([p.mt for p in group], [[p.reference for p in group]])
+        scores = metrics.score_corpus([p.mt for p in group], [[p.reference for p in group]])
         table.append(
             {
                 "Document": group[0].document_title,
@@ -84,7 +85,9 @@ def _per_document(pairs: Sequence[ScorePair]) -> None:
 
 def _names(db: Store, pairs: Sequence[ScorePair]) -> None:
     st.subheader("Name accuracy")
-    accuracy = scoring.name_accuracy([p.mt for p in pairs], [p.reference for p in pairs], _name_forms(db))
+    accuracy = name_metrics.name_accuracy(
+        [p.mt for p in pairs], [p.reference for p in pairs], _name_forms(db)
+    )
     if accuracy.share is None:
         st.caption(
             "The approved references mention no known name (glossary, accepted names or knowledge base)."
@@ -118,7 +121,7 @@ def _names(db: Store, pairs: Sequence[ScorePair]) -> None:
 
 def _worst(pairs: Sequence[ScorePair]) -> None:
     st.subheader("Worst sentences first (sentence chrF)")
-    chrf = scoring.sentence_scores([p.mt for p in pairs], [[p.reference for p in pairs]], "chrf")
+    chrf = metrics.sentence_scores([p.mt for p in pairs], [[p.reference for p in pairs]], "chrf")
     ranked = sorted(zip(chrf, pairs, strict=True), key=lambda item: item[0])
     st.dataframe(
         [

@@ -28,11 +28,17 @@ def _sentence(store: Store, segment_id: int) -> str:
 # -- annotate -------------------------------------------------------------------------------------
 
 
+REVIEW_SEVERITIES = tuple(s.value for s in mqm.Severity if s is not mqm.Severity.NO_ERROR)
+
+
 def check_category(category: str, severity: str) -> None:
+    """A reviewer's annotation uses the typology's menu (imported MQM files may be finer)."""
     if category not in mqm.CATEGORIES:
         raise InputError(f"{category!r} is not an MQM category; choose one of: {', '.join(mqm.CATEGORIES)}.")
-    if severity not in mqm.SEVERITIES:
-        raise InputError(f"{severity!r} is not an MQM severity; choose one of: {', '.join(mqm.SEVERITIES)}.")
+    if severity not in REVIEW_SEVERITIES:
+        raise InputError(
+            f"{severity!r} is not an MQM severity; choose one of: {', '.join(REVIEW_SEVERITIES)}."
+        )
 
 
 def _span(store: Store, segment_id: int, side: str, system_id: int | None, start: int, end: int) -> Span:

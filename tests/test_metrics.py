@@ -1,4 +1,4 @@
-"""Corpus scores against sacrebleu's own numbers, the `score` CLI, and name accuracy."""
+"""Corpus scores against sacrebleu's own numbers, the metric registry, and the one-hypothesis `score` CLI."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from workbench import config, scoring
+from workbench import config, metrics
 from workbench.cli import cli
 from workbench.errors import ScoringError
-from workbench.glossary import GlossaryEntry
 
 REFS = [
     "Chancellor Olaf Scholz met General Mark Milley in Berlin on Tuesday.",
@@ -61,7 +60,7 @@ def files(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def test_score_corpus_equals_sacrebleu() -> None:
-    scores = scoring.score_corpus(HYPS, [REFS])
+    scores = metrics.score_corpus(HYPS, [REFS])
     assert list(scores) == ["bleu", "chrf", "ter"]
     for name, metric in (("bleu", BLEU()), ("chrf", CHRF()), ("ter", TER())):
         expected = metric.corpus_score(HYPS, [REFS])
@@ -71,7 +70,7 @@ def test_score_corpus_equals_sacrebleu() -> None:
 
 
 def test_score_corpus_with_two_references_equals_sacrebleu() -> None:
-    scores = scoring.score_corpus(HYPS, [REFS, REFS2], metrics=["bleu", "ter"])
+    scores = metrics.score_corpus(HYPS, [REFS, REFS2], metrics=["bleu", "ter"])
     assert list(scores) == ["bleu", "ter"]
     assert scores["bleu"].score == pytest.approx(BLEU().corpus_score(HYPS, [REFS, REFS2]).score, abs=0.01)
     assert scores["ter"].score == pytest.approx(TER().corpus_score(HYPS, [REFS, REFS2]).score, abs=0.01)
@@ -79,7 +78,7 @@ def test_score_corpus_with_two_references_equals_sacrebleu() -> None:
 
 
 def test_confidence_interval_comes_from_sacrebleu_bootstrap() -> None:
-    scores = scoring.score_corpus(HYPS, [REFS], confidence=True, n_bootstrap=200)
+    scores = metrics.score_corpus(HYPS, [REFS], confidence=True, n_bootstrap=200)
     for name, metric in (("bleu", BLEU()), ("chrf", CHRF()), ("ter", TER())):
         s = scores[name]
         expected = metric.corpus_score(HYPS, [REFS], n_bootstrap=200)
@@ -93,22 +92,22 @@ def test_confidence_interval_comes_from_sacrebleu_bootstrap() -> None:
 
 def test_errors_name_the_problem() -> None:
     with pytest.raises(ScoringError, match=r"mt\.txt has 8 lines but ref\.txt has 7"):
-        scoring.score_corpus(HYPS, [REFS[:-1]], hyp_name="mt.txt", ref_names=["ref.txt"])
+        metrics.score_corpus(HYPS, [REFS[:-1]], hyp_name="mt.txt", ref_names=["ref.txt"])
     with pytest.raises(ScoringError, match="unknown metric 'meteor'; choose from bleu, chrf, ter"):
-        scoring.score_corpus(HYPS, [REFS], metrics=["bleu", "meteor"])
+        metrics.score_corpus(HYPS, [REFS], metrics=["bleu", "meteor"])
     with pytest.raises(ScoringError, match="no lines"):
-        scoring.score_corpus([], [[]])
+        metrics.score_corpus([], [[]])
 
 
 def test_sentence_scores_are_sacrebleu_sentence_scores() -> None:
-    got = scoring.sentence_scores(HYPS, [REFS])
+    got = metrics.sentence_scores(HYPS, [REFS])
     assert got == pytest.approx(
         [CHRF().sentence_score(h, [r]).score for h, r in zip(HYPS, REFS, strict=True)]
     )
     # Identical lines score best, so "worst first" puts the garbled names at the top.
     assert got[2] == pytest.approx(100.0)
     assert min(range(len(got)), key=got.__getitem__) in (0, 1, 3, 4)
-    bleu = scoring.sentence_scores(HYPS, [REFS], metric="bleu")
+    bleu = metrics.sentence_scores(HYPS, [REFS], metric="bleu")
     assert bleu[6] == pytest.approx(100.0)
     assert bleu[0] < 100.0
 
@@ -188,159 +187,16 @@ def test_cli_refuses_unknown_metric_and_empty_file(files: tuple[Path, Path, Path
     assert "empty.txt is empty" in result.output
 
 
-# --- name accuracy -------------------------------------------------------------------------
-
-NAMES = [
-    scoring.NameForm("Milley", ("Milli", "Millie")),
-    scoring.NameForm("Scholz", ("Scholes",)),
-    scoring.NameForm("Shoigu", ("Schoigu",)),
-    scoring.NameForm("Naftali", ("Naphtali",)),
-]
-
-
-def test_name_accuracy_counts_and_misses() -> None:
-    refs = [
-        "Milley met Scholz; Milley's aide waited.",  # 3 names
-        "Shoigu and Milley spoke.",  # 2
-        "The weather was fine.",  # 0
-        "Naftali Bennett visited Scholz.",  # 2
-        "Scholz' plan.",  # 1, possessive
-    ]
-    hyps = [
-        "Milley met Scholes; Millie's aide waited.",  # Milley ok, Scholz -> Scholes, Milley -> Millie
-        "Schoigu and Milley spoke.",  # Shoigu -> Schoigu, Milley ok
-        "The weather was fine, said Milli.",  # no name in the reference: not counted
-        "Naftali Bennett visited SCHOLZ.",  # Naftali ok, Scholz -> other casing
-        "Scholz' plan.",  # ok
-    ]
-    acc = scoring.name_accuracy(hyps, refs, NAMES, n_bootstrap=500, seed=7)
-    assert (acc.correct, acc.total) == (4, 8)
-    assert acc.share == pytest.approx(0.5)
-    assert set(acc.misses) == {
-        scoring.NameMiss(1, "Scholz", "Scholes"),
-        scoring.NameMiss(1, "Milley", "Millie"),
-        scoring.NameMiss(2, "Shoigu", "Schoigu"),
-        scoring.NameMiss(4, "Scholz", "SCHOLZ"),
-    }
-    assert len(acc.misses) == 4
-    assert 0.0 <= acc.ci_low <= acc.share <= acc.ci_high <= 1.0
-    again = scoring.name_accuracy(hyps, refs, NAMES, n_bootstrap=500, seed=7)
-    assert (again.ci_low, again.ci_high) == (acc.ci_low, acc.ci_high)
-
-
-def test_name_accuracy_whole_words_and_missing_names() -> None:
-    refs = ["Scholz spoke.", "Milley spoke.", "Scholz and Scholz."]
-    hyps = ["Scholzen spoke.", "He spoke.", "Scholz and Scholes."]
-    acc = scoring.name_accuracy(hyps, refs, NAMES)
-    assert (acc.correct, acc.total) == (1, 4)
-    assert acc.misses == (
-        scoring.NameMiss(1, "Scholz", "Scholzen"),  # not a known wrong form, but looks like one
-        scoring.NameMiss(2, "Milley", None),
-        scoring.NameMiss(3, "Scholz", "Scholes"),
-    )
-
-
-def test_name_miss_reports_an_unknown_garble_that_looks_like_the_name() -> None:
-    refs = ["General Mark Milley spoke with Valery Gerasimov."]
-    hyps = ["General Mark Millie spoke with Valery Gerasimo."]
-    forms = [
-        scoring.NameForm("Mark Milley", (), ("Milley",)),
-        scoring.NameForm("Valery Gerasimov", (), ("Gerasimov",)),
-    ]
-    acc = scoring.name_accuracy(hyps, refs, forms)
-    assert acc.misses == (
-        scoring.NameMiss(1, "Mark Milley", "Mark Millie"),
-        scoring.NameMiss(1, "Valery Gerasimov", "Valery Gerasimo"),
-    )
-
-
-def test_a_miss_of_a_short_form_names_its_own_garble_not_the_full_names() -> None:
-    refs = ["Sergei Shoigu met Milley. Shoigu laughed."]
-    hyps = ["Sergei SHOIGU met Milley. Schoigu laughed."]
-    forms = [scoring.NameForm("Sergei Shoigu", ("Sergej Schoigu",), ("Shoigu",))]
-    acc = scoring.name_accuracy(hyps, refs, forms)
-    assert acc.misses == (
-        scoring.NameMiss(1, "Sergei Shoigu", "Sergei SHOIGU"),
-        scoring.NameMiss(1, "Shoigu", "Schoigu"),
-    )
-
-
-def test_a_look_alike_miss_leaves_a_possessive_apostrophe_out() -> None:
-    forms = [scoring.NameForm("Olaf Scholz", (), ("Scholz",))]
-    acc = scoring.name_accuracy(["Olaf Scholes' plans."], ["Olaf Scholz' plans."], forms)
-    assert acc.misses == (scoring.NameMiss(1, "Olaf Scholz", "Olaf Scholes"),)
-
-
 def test_confidence_interval_stays_within_the_metric_range() -> None:
     hyps = ["The war continues.", "We thank you.", "It rained."]
     refs = ["The war continues.", "We thank you.", "It rained yesterday."]
-    scores = scoring.score_corpus(hyps, [refs], confidence=True, n_bootstrap=200)
+    scores = metrics.score_corpus(hyps, [refs], confidence=True, n_bootstrap=200)
     for name in ("bleu", "chrf"):
         assert 0.0 <= scores[name].ci_low <= scores[name].score <= scores[name].ci_high <= 100.0
     assert scores["ter"].ci_low >= 0.0
 
 
-def test_name_accuracy_without_known_names_in_references() -> None:
-    acc = scoring.name_accuracy(["Hello."], ["Hello."], NAMES)
-    assert (acc.correct, acc.total, acc.share, acc.misses) == (0, 0, None, ())
-
-
-def test_name_forms_from_glossary_keeps_names_only() -> None:
-    forms = scoring.name_forms_from_glossary(
-        [
-            GlossaryEntry("Milli", "Milley"),
-            GlossaryEntry("Millie", "Milley"),
-            GlossaryEntry("deconfliction channel", "deconfliction line", kind="term"),
-        ]
-    )
-    assert forms == [scoring.NameForm("Milley", ("Milli", "Millie"))]
-
-
-def test_knowledge_base_csv_counts_surnames_and_german_spellings(tmp_path: Path) -> None:
-    kb = tmp_path / "names.csv"
-    kb.write_text(
-        "canonical,german,variants,kind,role,country\n"
-        "Mark Milley,Mark Milley,Milli|Millie|Mark Milli,person,military chief,US\n"
-        'Sergei Shoigu,Sergej Schoigu,"Shoygu|Sergej Shoigu",person,defence minister,RU\n'
-        "Moscow,Moskau,,place,,RU\n",
-        encoding="utf-8",
-    )
-    forms = scoring.load_name_forms_csv(kb)
-    assert forms[0] == scoring.NameForm("Mark Milley", ("Milli", "Millie", "Mark Milli"), ("Milley",))
-    assert forms[1].variants == ("Sergej Schoigu", "Shoygu", "Sergej Shoigu")
-    assert forms[2] == scoring.NameForm("Moscow", ("Moskau",), ())
-    refs = ["Mark Milley met Sergei Shoigu in Moscow.", "Milley said Shoigu agreed.", "Milley left."]
-    hyps = ["Mark Milli met Sergej Schoigu in Moskau.", "Milley said Schoigu agreed.", "Mark Milley left."]
-    acc = scoring.name_accuracy(hyps, refs, forms)
-    # Line 3: the full name in the hypothesis renders the reference's surname correctly.
-    assert (acc.correct, acc.total) == (2, 6)
-    assert acc.misses == (
-        scoring.NameMiss(1, "Mark Milley", "Mark Milli"),
-        scoring.NameMiss(1, "Sergei Shoigu", "Sergej Schoigu"),
-        scoring.NameMiss(1, "Moscow", "Moskau"),
-        scoring.NameMiss(2, "Shoigu", "Schoigu"),
-    )
-
-
-def test_a_regnal_number_or_jr_is_no_surname() -> None:
-    forms = scoring.parse_name_forms_csv(
-        "canonical,german,variants,kind,role,country\n"
-        "Charles III,Charles III,King Charles III,person,King,GB\n"
-        "Pope Leo XIV,Papst Leo XIV.,Leo XIV,person,Pope,VA\n"
-        "Ferdinand Marcos Jr.,Ferdinand Marcos Jr.,Bongbong Marcos,person,President,PH\n"
-    )
-    assert [f.short_forms for f in forms] == [(), (), ("Marcos",)]
-    acc = scoring.name_accuracy(
-        ["Section 3 and the Louis XVI style."], ["Section III and the Louis XIV style."], forms
-    )
-    assert acc.total == 0
-
-
-def test_knowledge_base_csv_without_header_is_refused(tmp_path: Path) -> None:
-    kb = tmp_path / "names.csv"
-    kb.write_text("Mark Milley,Milli\n", encoding="utf-8")
-    with pytest.raises(ScoringError, match="names.csv: missing column 'canonical'"):
-        scoring.load_name_forms_csv(kb)
+# --- CLI: name accuracy ------------------------------------------------------------------
 
 
 def test_cli_names_with_glossary(files: tuple[Path, Path, Path], tmp_path: Path) -> None:
@@ -393,3 +249,58 @@ def test_cli_names_defaults_to_knowledge_base(
     assert result.exit_code == 0, result.output
     assert "names: 1/2 correct (50.0%" in result.output
     assert "line 1: expected Olaf Scholz, got Olaf Scholes" in result.output
+
+
+# --- the registry --------------------------------------------------------------------------
+
+
+class _LengthRatio:
+    """A toy metric: hypothesis length over reference length, in percent."""
+
+    name = "len"
+    higher_is_better = True
+
+    def corpus_score(self, hyps, refs, *, n_bootstrap=1):
+        ratio = 100 * sum(map(len, hyps)) / sum(map(len, refs[0]))
+        return metrics.Score("LEN", ratio, "len|chars")
+
+    def sentence_scores(self, hyps, refs):
+        return [100 * len(h) / len(r) for h, r in zip(hyps, refs[0], strict=True)]
+
+
+def test_registry_holds_the_sacrebleu_metrics() -> None:
+    assert list(metrics.REGISTRY) == ["bleu", "chrf", "ter"]
+    assert [m.higher_is_better for m in metrics.REGISTRY.values()] == [True, True, False]
+    for name, cls in metrics.REGISTRY.items():
+        assert cls.name == name
+
+
+def test_a_new_metric_is_one_class_and_a_registry_entry(
+    files: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(metrics.REGISTRY, "len", _LengthRatio)
+    hyp, ref, _ = files
+    result = CliRunner().invoke(cli, ["score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "bleu,len"])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.output.splitlines()] == ["BLEU", "LEN"]
+    ratio = 100 * sum(map(len, HYPS)) / sum(map(len, REFS))
+    assert f"{ratio:.2f}" in result.output.splitlines()[1]
+
+
+def test_cli_says_ter_is_lower_is_better(files: tuple[Path, Path, Path]) -> None:
+    hyp, ref, _ = files
+    result = CliRunner().invoke(cli, ["score", "--hyp", str(hyp), "--ref", str(ref)])
+    assert result.exit_code == 0, result.output
+    ter = [line for line in result.output.splitlines() if line.startswith("TER")]
+    assert "(lower is better)" in ter[0]
+    assert "lower is better" not in result.output.splitlines()[0]
+
+
+def test_cli_refuses_a_repeated_one_value_option(files: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    hyp, ref, _ = files
+    result = CliRunner().invoke(
+        cli, ["score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "bleu", "--metrics", "ter"]
+    )
+    assert result.exit_code == 2
+    assert "given 2 times" in result.output
+    assert "Traceback" not in result.output

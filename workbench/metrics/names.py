@@ -1,0 +1,300 @@
+"""Name accuracy: of the known names in the references, how many did the MT spell exactly right?
+
+A narrower question than BLEU, and the one German-news review cares about most. Matching
+is whole-word and case-sensitive; possessives count. A miss says what the MT wrote instead
+(a known wrong form, or a look-alike spelling), so it can be fixed. Pure: callers read files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ScoringError
+from workbench.glossary import GlossaryEntry
+from workbench.metrics.base import check_aligned
+
+NAMES_CSV_HEADER = ("canonical", "german", "variants", "kind", "role", "country")
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A name as it should be written, and forms of it known to be wrong.
+
+    short_forms are shorter mentions of the same name that also count (the surname of a
+    person: news writes "Mark Milley" once and "Milley" after that).
+    """
+
+    canonical: str
+    variants: tuple[str, ...] = ()
+    short_forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NameMiss:
+    line: int  # 1-based
+    expected: str
+    got: str | None  # the known wrong form (or other casing) the hypothesis had instead, if any
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "expected": self.expected, "got": self.got}
+
+
+@dataclass(frozen=True)
+class NameAccuracy:
+    correct: int
+    total: int
+    share: float | None  # None when the references mention no known name
+    ci_low: float | None
+    ci_high: float | None
+    misses: tuple[NameMiss, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "correct": self.correct,
+            "total": self.total,
+            "share": self.share,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "misses": [m.as_json() for m in self.misses],
+        }
+
+
+def _word_pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
+    ordered = sorted({f for f in forms if f.strip()}, key=len, reverse=True)
+    if not ordered:
+        return None
+    # Longest first so "Mark Milley" is one mention, not also "Milley"; \w-boundaries
+    # leave possessives ("Milley's", "Scholz'") outside the match.
+    alternatives = "|".join(re.escape(f) for f in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    expected: re.Pattern[str]
+    wrong: dict[str, re.Pattern[str]]  # expected form -> its known wrong forms, any case
+    forms: dict[str, tuple[str, ...]]  # expected form -> itself and its known wrong forms
+    full_short: tuple[tuple[str, str], ...]  # a full mention also serves its short form
+
+    def line_result(self, number: int, hyp: str, ref: str) -> tuple[int, int, list[NameMiss]]:
+        wanted = Counter(m.group(0) for m in self.expected.finditer(ref))
+        if not wanted:
+            return 0, 0, []
+        # Mentions of known names in the hypothesis that no reference mention has claimed yet.
+        found = [(m.group(0), m.span()) for m in self.expected.finditer(hyp)]
+        free = list(found)
+        correct = 0
+        missing: dict[str, int] = {}
+        for form, count in wanted.items():
+            hits = [mention for mention in free if mention[0] == form][:count]
+            for mention in hits:
+                free.remove(mention)
+            correct += len(hits)
+            if count > len(hits):
+                missing[form] = count - len(hits)
+        # "Milley" in the reference is rendered right by "Mark Milley" in the hypothesis.
+        for full, short in self.full_short:
+            for mention in [m for m in free if m[0] == full][: missing.get(short, 0)]:
+                free.remove(mention)
+                missing[short] -= 1
+                correct += 1
+        missing = {form: count for form, count in missing.items() if count}
+        claimed = [span for mention, span in found if (mention, span) not in free]
+        got = self._written_instead(hyp, missing, claimed, free)
+        misses: list[NameMiss] = []
+        for form, count in missing.items():
+            misses.extend(
+                NameMiss(number, form, got[form][i] if i < len(got[form]) else None) for i in range(count)
+            )
+        return correct, sum(wanted.values()), misses
+
+    def _written_instead(
+        self,
+        hyp: str,
+        missing: dict[str, int],
+        claimed: list[tuple[int, int]],
+        free: list[tuple[str, tuple[int, int]]],
+    ) -> dict[str, list[str]]:
+        """What the hypothesis wrote for each missed name, so the miss can be acted on.
+
+        In order of trust: a known wrong form (or other casing); a short form standing for
+        the full name ("Scholz" for "Olaf Scholz"); a look-alike spelling. Each span explains
+        one miss, and a full name claims its words before its short form ("Sergei SHOIGU" is
+        not also the bare "Shoigu").
+        """
+        taken = list(claimed)
+        got: dict[str, list[str]] = {}
+        for form in sorted(missing, key=len, reverse=True):
+            found = self.wrong[form].finditer(hyp) if form in self.wrong else ()
+            spans = [m.span() for m in found if m.group(0) != form]
+            if not spans:
+                shorts = {short for full, short in self.full_short if full == form}
+                spans = [span for text, span in free if text in shorts]
+            if not spans:
+                spans = _look_alikes(hyp, form, self.forms.get(form, ()))
+            chosen = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)][: missing[form]]
+            taken += chosen
+            got[form] = [hyp[a:b] for a, b in chosen]
+        return got
+
+
+_WORD = re.compile(r"[^\W\d_](?:[\w-]|['’](?=\w))*")  # O'Brien, not Scholes'
+_LOOK_ALIKE = 75  # rapidfuzz ratio: "Millie" ~ "Milley" (83), "Gerasimo" ~ "Gerasimov" (94)
+
+
+def _similar_spans(
+    hyp: str, words: list[re.Match[str]], targets: set[str], size: int, exact: str
+) -> list[tuple[int, int]]:
+    from rapidfuzz import fuzz
+
+    scored = []
+    for i in range(len(words) - size + 1):
+        start, end = words[i].start(), words[i + size - 1].end()
+        text = hyp[start:end]
+        score = max(fuzz.ratio(text.casefold(), target) for target in targets)
+        if score >= _LOOK_ALIKE and text != exact:
+            scored.append((-score, start, end))
+    return [(start, end) for _, start, end in sorted(scored)]
+
+
+def _look_alikes(hyp: str, form: str, known: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """Spans of the hypothesis that look like a garbled ``form`` or one of its known spellings
+    (same number of words), best first.
+
+    A miss is easier to act on when it says what the MT wrote instead ("got Millie"), also
+    when that garble is in no glossary or knowledge base yet. When no span of the full
+    name's length looks alike, the MT may have dropped the given name ("Mr Scholes" for
+    "Olaf Scholz"), so single words are compared with the surname.
+    """
+    words = list(_WORD.finditer(hyp))
+    targets = {f.casefold() for f in (form, *known) if f.strip()}
+    size = len(form.split())
+    spans = _similar_spans(hyp, words, targets, size, form)
+    if not spans and size > 1:
+        surnames = {t.split()[-1] for t in targets}
+        spans = _similar_spans(hyp, words, surnames, 1, form)
+    return spans
+
+
+def _matcher(names: Sequence[NameForm]) -> _Matcher | None:
+    wrong_forms: dict[str, set[str]] = {}
+    full_short: list[tuple[str, str]] = []
+    for name in names:
+        if not name.canonical.strip():
+            continue
+        # The expected form in other casing ("MILLEY", "milley") is also a wrong rendering.
+        wrong_forms.setdefault(name.canonical, set()).update({*name.variants, name.canonical})
+        short_variants = {v.split()[-1] for v in name.variants if v.strip()}
+        for short in name.short_forms:
+            wrong_forms.setdefault(short, set()).update({*name.variants, *short_variants, short})
+            full_short.append((name.canonical, short))
+    expected = _word_pattern(wrong_forms)
+    if expected is None:
+        return None
+    wrong = {
+        form: pattern for form, variants in wrong_forms.items() if (pattern := _word_pattern(variants, re.I))
+    }
+    forms = {form: tuple(sorted(variants)) for form, variants in wrong_forms.items()}
+    return _Matcher(expected, wrong, forms, tuple(full_short))
+
+
+_Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
+
+
+def wilson_interval(correct: int, total: int) -> tuple[float, float]:
+    """95% Wilson score interval for a share of mentions.
+
+    Each mention is one trial: resampling lines instead would treat a line with seven names
+    as one observation and give a far too narrow interval for a handful of lines. Wilson
+    stays inside 0-1 and is sound for small counts and shares near 0 or 1.
+    """
+    share = correct / total
+    z2 = _Z95 * _Z95
+    centre = (share + z2 / (2 * total)) / (1 + z2 / total)
+    half = _Z95 * math.sqrt(share * (1 - share) / total + z2 / (4 * total * total)) / (1 + z2 / total)
+    # At 0 of n (n of n) the bound is 0 (1) exactly; the formula leaves a rounding error.
+    low = 0.0 if correct == 0 else max(0.0, centre - half)
+    high = 1.0 if correct == total else min(1.0, centre + half)
+    return low, high
+
+
+def name_accuracy(hyps: Sequence[str], refs: Sequence[str], names: Sequence[NameForm]) -> NameAccuracy:
+    """Share of known-name mentions in the references that the hypothesis spells exactly.
+
+    Matching is whole-word and case-sensitive; possessives count. A mention is correct when
+    the hypothesis line has the same form (as often as the reference has it). The 95%
+    interval is Wilson's over mentions (wilson_interval).
+    """
+    check_aligned(hyps, [refs], "hypothesis", ["reference"])
+    matcher = _matcher(names)
+    correct = total = 0
+    misses: list[NameMiss] = []
+    if matcher is not None:
+        for number, (hyp, ref) in enumerate(zip(hyps, refs, strict=True), start=1):
+            line_correct, line_total, line_misses = matcher.line_result(number, hyp, ref)
+            correct += line_correct
+            total += line_total
+            misses.extend(line_misses)
+    if not total:
+        return NameAccuracy(0, 0, None, None, None, ())
+    low, high = wilson_interval(correct, total)
+    return NameAccuracy(correct, total, correct / total, low, high, tuple(misses))
+
+
+def name_forms_from_glossary(entries: Iterable[GlossaryEntry]) -> list[NameForm]:
+    """Each correct name with its known wrong forms as variants (kind "name" only)."""
+    variants: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.kind == "name" and entry.right.strip():
+            variants.setdefault(entry.right, []).append(entry.wrong)
+    return [NameForm(right, tuple(dict.fromkeys(wrong))) for right, wrong in variants.items()]
+
+
+_GENERATION = re.compile(r"(?:Jr|Sr)\.?")
+_REGNAL = re.compile(r"[IVXL]+\.?")
+
+
+def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]:
+    """Name forms from the knowledge-base CSV (canonical,german,variants,kind,role,country).
+
+    variants are separated by "|"; the German spelling counts as a variant because MT
+    carries it into English (Schoigu for Shoigu). A person's surname counts as a short form.
+    """
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("canonical", "variants") if c not in (rows.fieldnames or [])]
+    if missing:
+        raise ScoringError(
+            f"{source}: missing column {missing[0]!r}; the header must be {','.join(NAMES_CSV_HEADER)}"
+        )
+    forms: list[NameForm] = []
+    for row in rows:
+        canonical = (row.get("canonical") or "").strip()
+        if not canonical:
+            continue
+        wrong = [v.strip() for v in (row.get("variants") or "").split("|")]
+        german = (row.get("german") or "").strip()
+        wrong = [v for v in dict.fromkeys([german, *wrong]) if v and v != canonical]
+        words = canonical.split()
+        person = (row.get("kind") or "person").strip().lower() == "person"
+        if words and _GENERATION.fullmatch(words[-1]):
+            words = words[:-1]  # "Ferdinand Marcos Jr.": the surname is Marcos
+        # A regnal number ("Charles III", "Pope Leo XIV") is no surname: such names have no short form.
+        regnal = bool(words) and _REGNAL.fullmatch(words[-1]) is not None
+        short = (words[-1],) if person and not regnal and len(words) > 1 and len(words[-1]) > 2 else ()
+        forms.append(NameForm(canonical, tuple(wrong), short))
+    return forms
+
+
+def load_name_forms_csv(path: str | Path) -> list[NameForm]:
+    from workbench.textio import read_text
+
+    file = read_text(path)
+    return parse_name_forms_csv(file.text, file.name)
