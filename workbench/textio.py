@@ -1,4 +1,5 @@
-"""Reading the user's text files safely and writing output files atomically.
+"""Reading the user's text files safely, writing output files atomically, and showing
+stored text on a terminal.
 
 Every way an input can be unusable (missing, a directory, unreadable, empty, too large,
 binary) becomes an InputError that names the file, the problem and the fix. Text that is not
@@ -9,12 +10,15 @@ warning rather than refused, so umlauts come out right.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
 import secrets
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import InputError
 
@@ -254,3 +258,54 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# -- text on a terminal ---------------------------------------------------------------------------
+
+# Controls (C0, DEL, C1: ESC and CSI start terminal commands), format characters (bidi
+# overrides reorder what follows, zero-width ones hide), line and paragraph separators.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _unprintable(ch: str) -> bool:
+    return unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES
+
+
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(ch: str) -> str:
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with every control or invisible formatting character shown as a Python-style
+    escape (ESC as \\x1b, a line break as \\n), so stored text prints as one inert line.
+
+    Backslashes are left alone: the output is for reading, not for parsing back.
+    """
+    if all(not _unprintable(ch) for ch in text):
+        return text
+    return "".join(_escape(ch) if _unprintable(ch) else ch for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes a character beyond the BMP as a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def terminal_json(value: Any) -> str:
+    """``value`` as indented JSON that decodes to the same value, with the characters
+    ``for_terminal`` escapes written as \\u escapes. json.dumps escapes C0 controls itself
+    but leaves DEL, C1 and format characters raw; those can only occur inside strings, where
+    the escape means the same (the newlines of the indentation are JSON's own)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(_json_escape(ch) if ord(ch) >= 0x7F and _unprintable(ch) else ch for ch in text)

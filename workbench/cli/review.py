@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import asdict
@@ -12,8 +11,10 @@ import click
 
 from workbench import config, exchange, review
 from workbench.errors import InputError
-from workbench.glossary import KINDS
+from workbench.glossary import KINDS, GlossaryEntry
 from workbench.store import Store
+from workbench.textio import for_terminal as shown
+from workbench.textio import terminal_json
 
 _db_option = click.option(
     "--db",
@@ -40,9 +41,9 @@ def import_command(source: str, mt: str | None, ref: str | None, title: str, db:
             store, source, mt=mt, ref=ref, title=title, created_by=review.default_reviewer()
         )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {shown(warning)}", err=True)
     click.echo(
-        f"document {result.document_id} ({result.title}): {result.n_segments} segments, "
+        f"document {result.document_id} ({shown(result.title)}): {result.n_segments} segments, "
         f"{result.n_translations} translations, {result.n_references} approved references"
     )
 
@@ -56,7 +57,7 @@ def export_command(fmt: str, output: str, document: int | None, db: str | None) 
     """Export approved references as TMX 1.4, JSONL or plain text (one reference per line)."""
     with _open(db) as store:
         count = review.export_references(store, output, fmt, document)
-    click.echo(f"wrote {count} approved references to {output}")
+    click.echo(f"wrote {count} approved references to {shown(output)}")
 
 
 @click.command("documents")
@@ -67,7 +68,7 @@ def documents_command(as_json: bool, db: str | None) -> None:
     with _open(db) as store:
         docs = store.documents()
     if as_json:
-        click.echo(json.dumps([asdict(doc) for doc in docs], ensure_ascii=False, indent=2))
+        click.echo(terminal_json([asdict(doc) for doc in docs]))
         return
     if not docs:
         click.echo("no documents yet: import one with `workbench import FILE`")
@@ -76,7 +77,7 @@ def documents_command(as_json: bool, db: str | None) -> None:
     for doc in docs:
         click.echo(
             f"{doc.id:>4}  {doc.n_segments:>8}  {doc.n_translated:>10}  {doc.n_flagged:>7}  "
-            f"{doc.n_approved:>8}  {doc.title}"
+            f"{doc.n_approved:>8}  {shown(doc.title)}"
         )
 
 
@@ -94,10 +95,14 @@ def glossary_list(as_json: bool, db: str | None) -> None:
         entries = store.glossary_entries()
     if as_json:
         rows = [{"wrong": e.wrong, "right": e.right, "kind": e.kind, "note": e.note} for e in entries]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(rows))
         return
     for e in entries:
-        click.echo(f"{e.wrong} -> {e.right} ({e.kind})" + (f"  {e.note}" if e.note else ""))
+        click.echo(_entry_line(e) + (f"  {shown(e.note)}" if e.note else ""))
+
+
+def _entry_line(entry: GlossaryEntry) -> str:
+    return f"{shown(entry.wrong)} -> {shown(entry.right)} ({entry.kind})"
 
 
 @glossary_group.command("add")
@@ -113,7 +118,7 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
         entry = review.add_to_glossary(
             store, wrong, right, kind=kind, note=note, added_by=review.default_reviewer(), replace=replace
         )
-    click.echo(f"{entry.wrong} -> {entry.right} ({entry.kind})")
+    click.echo(_entry_line(entry))
 
 
 @glossary_group.command("remove")
@@ -123,7 +128,7 @@ def glossary_remove(wrong: str, db: str | None) -> None:
     """Remove the entry for WRONG."""
     with _open(db) as store:
         store.remove_glossary_entry(wrong)
-    click.echo(f"removed {wrong}")
+    click.echo(f"removed {shown(wrong)}")
 
 
 @glossary_group.command("import")
@@ -136,7 +141,7 @@ def glossary_import(file: str, db: str | None) -> None:
     entries = read_glossary(file)
     with _open(db) as store:
         counts = review.import_glossary(store, entries, added_by=review.default_reviewer())
-    click.echo(f"{file}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
+    click.echo(f"{shown(file)}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
 
 
 @glossary_group.command("export")
@@ -149,7 +154,7 @@ def glossary_export(file: str, db: str | None) -> None:
     with _open(db) as store:
         entries = store.glossary_entries()
     write_glossary(file, entries)
-    click.echo(f"wrote {len(entries)} glossary entries to {file}")
+    click.echo(f"wrote {len(entries)} glossary entries to {shown(file)}")
 
 
 def streamlit_command(root: Path | None, port: int, address: str) -> list[str]:

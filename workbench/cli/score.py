@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -10,6 +9,8 @@ import click
 from workbench import config, scoring
 from workbench.cli.inputs import read_lines
 from workbench.errors import ScoringError
+from workbench.textio import for_terminal as shown
+from workbench.textio import terminal_json
 
 
 def _name_forms(glossary: str | None) -> tuple[str, list[scoring.NameForm]]:
@@ -92,9 +93,9 @@ def score(
         out = {name: s.as_json() for name, s in scores.items()}
         if accuracy is not None:
             out["names"] = accuracy.as_json()
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(out))
         return
     for s in scores.values():
-        click.echo(_format_score(s))
+        click.echo(shown(_format_score(s)))
     if accuracy is not None:
-        click.echo("\n".join(_format_names(accuracy, Path(source).name)))
+        click.echo("\n".join(shown(line) for line in _format_names(accuracy, Path(source).name)))
