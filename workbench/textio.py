@@ -52,7 +52,7 @@ _UTF8_UMLAUT = re.compile(rb"\xc3[\xa4\xb6\xbc\x9f\x84\x96\x9c]")
 @dataclass(frozen=True)
 class TextFile:
     name: str  # the path as the user gave it, or "<stdin>"
-    text: str  # decoded, BOM stripped, CRLF/CR normalised to \n
+    text: str  # decoded, BOM stripped, CRLF/CR normalised to \n (unless decoded with keep_controls)
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252"
     warnings: tuple[str, ...] = ()
 
@@ -80,8 +80,11 @@ def _too_large(name: str, size: int, max_bytes: int) -> InputError:
     )
 
 
-def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> TextFile:
-    """Read and decode a user's text file, or raise InputError saying what is wrong and what to do."""
+def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES, keep_controls: bool = False) -> TextFile:
+    """Read and decode a user's text file, or raise InputError saying what is wrong and what to do.
+
+    ``keep_controls``: see decode.
+    """
     name = os.fspath(path)
     if not name:  # Path("") would be the current folder
         raise InputError("an empty file name was given. Give the path of a text file.")
@@ -108,11 +111,17 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> TextFile:
         ) from None
     except OSError as err:
         raise InputError(f"{name} cannot be read: {err.strerror}.") from None
-    return decode(data, name, max_bytes=max_bytes)
+    return decode(data, name, max_bytes=max_bytes, keep_controls=keep_controls)
 
 
-def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> TextFile:
-    """Decode bytes from a file, stdin or an upload; raise InputError for anything that is not text."""
+def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES, keep_controls: bool = False) -> TextFile:
+    """Decode bytes from a file, stdin or an upload; raise InputError for anything that is not text.
+
+    ``keep_controls`` is for CSV and XML files: their parsers handle line ends themselves
+    and their values may hold control characters (a glossary export of an entry holding
+    some), so line ends are left as they are and many control characters do not make the
+    file binary.
+    """
     if len(data) > max_bytes:
         raise _too_large(name, len(data), max_bytes)
     if not data:
@@ -124,8 +133,9 @@ def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> TextFile:
                 "Copy the article text into a UTF-8 plain-text file (.txt) and give that instead."
             )
     text, encoding, warnings = _decode_text(data, name)
-    _refuse_binary(text, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not keep_controls:
+        _refuse_binary(text, name)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(
             f"{name} contains only whitespace: there is no text in it. Check that you gave the right file."

@@ -145,16 +145,15 @@ def _import(db: Store) -> None:
     if uploaded is None:
         return
     if st.button(f"Import {uploaded.name}", key="glossary_import"):
-        file = decode(uploaded.getvalue(), uploaded.name)
-        if uploaded.name.lower().endswith(".tbx"):
-            entries = glossary_io.parse_tbx(file.text, uploaded.name)
-        else:
-            entries = glossary_io.parse_csv(file.text, uploaded.name)
+        file = decode(uploaded.getvalue(), uploaded.name, keep_controls=True)
+        entries = glossary_io.parse_glossary(file.text, uploaded.name)
         result = review.import_glossary(db, entries, added_by=common.reviewer())
         _reload()
+        # The notice outlives the rerun that follows; a warning shown now would not.
+        warnings = "".join(f" Note: {render.md(w)}" for w in file.warnings)
         common.notify(
             f"Imported {render.md(uploaded.name)}: {result.added} added, {result.updated} changed, "
-            f"{result.unchanged} already there."
+            f"{result.unchanged} already there.{warnings}"
         )
         st.rerun()
 
