@@ -3,6 +3,7 @@ real files, the TMX, JSONL and TXT reference exports; and a bad glossary file is
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench import exchange
 from workbench.cli import cli
 from workbench.errors import GlossaryError
 from workbench.glossary import KINDS, GlossaryEntry
@@ -183,3 +185,39 @@ def test_csv_cells_never_start_a_formula(entries: list[GlossaryEntry]) -> None:
 
     for row in csv.reader(io.StringIO(to_csv_bytes(entries).decode("utf-8-sig"), newline="")):
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+# -- references ----------------------------------------------------------------------------------
+
+UNIT = st.builds(
+    exchange.Unit,
+    document_id=st.integers(1, 9),
+    segment_id=st.integers(1, 999),
+    source=TEXT,
+    target=TEXT,
+    reviewer=TEXT,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(units=st.lists(UNIT, max_size=5))
+def test_tmx_is_well_formed_and_keeps_every_segment(units: list[exchange.Unit]) -> None:
+    data = exchange.to_tmx(units)
+    ET.fromstring(data)
+    assert exchange.parse_tmx(data) == [(u.source, u.target) for u in units]
+
+
+@settings(max_examples=200, deadline=None)
+@given(units=st.lists(UNIT, max_size=5))
+def test_jsonl_is_one_line_per_unit_for_any_line_splitter(units: list[exchange.Unit]) -> None:
+    lines = exchange.to_jsonl(units).decode("utf-8").splitlines()
+    assert [(r["source"], r["reference"], r["reviewer"]) for r in map(json.loads, lines)] == [
+        (u.source, u.target, u.reviewer) for u in units
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(units=st.lists(UNIT, max_size=5))
+def test_txt_is_one_line_per_unit_for_any_line_splitter(units: list[exchange.Unit]) -> None:
+    lines = exchange.to_txt(units).decode("utf-8").splitlines()
+    assert lines == [" ".join(u.target.splitlines()) for u in units]
