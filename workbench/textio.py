@@ -18,11 +18,12 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
+_CHUNK_BYTES = 64 * 1024
 
 # Signatures of binary formats people mistake for text files, so the message can say what it is.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -73,9 +74,11 @@ def _size(size: int) -> str:
     return f"{size} bytes"
 
 
-def _too_large(name: str, size: int, max_bytes: int) -> InputError:
+def _too_large(name: str, size: int | None, max_bytes: int) -> InputError:
+    # size None: a stream read only up to the limit, so its size is not known.
+    how_large = "larger than" if size is None else f"{_size(size)}, larger than"
     return InputError(
-        f"{name} is {_size(size)}, larger than the {_size(max_bytes)} limit. "
+        f"{name} is {how_large} the {_size(max_bytes)} limit. "
         "Split it into smaller files (e.g. one article per file) and translate those."
     )
 
@@ -112,6 +115,22 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES, keep_controls: bo
     except OSError as err:
         raise InputError(f"{name} cannot be read: {err.strerror}.") from None
     return decode(data, name, max_bytes=max_bytes, keep_controls=keep_controls)
+
+
+def read_stream(stream: BinaryIO, name: str, *, max_bytes: int = MAX_BYTES) -> TextFile:
+    """Read and decode a pipe (stdin), refusing it as soon as it passes ``max_bytes``: what
+    comes after the limit is never read, so a huge input costs no memory."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        chunk = stream.read(min(_CHUNK_BYTES, max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > max_bytes:
+        raise _too_large(name, None, max_bytes)
+    return decode(b"".join(chunks), name, max_bytes=max_bytes)
 
 
 def decode(data: bytes, name: str, *, max_bytes: int = MAX_BYTES, keep_controls: bool = False) -> TextFile:

@@ -15,7 +15,7 @@ from workbench.errors import InputError, ModelLoadError, WorkbenchError
 from workbench.glossary import GlossaryEntry
 from workbench.segment import parse_article
 from workbench.store import Store
-from workbench.textio import TextFile, decode, for_terminal, read_text
+from workbench.textio import TextFile, for_terminal, read_stream, read_text
 
 logger = logging.getLogger("workbench")
 
@@ -132,7 +132,7 @@ def _read_input(
 ) -> TextFile:
     if name == "-":
         with click.open_file("-", "rb") as stdin:
-            text_file = decode(stdin.read(), "<stdin>")
+            text_file = read_stream(stdin, "<stdin>")
     else:
         text_file = read_text(name)
         stem = service.output_stem(name)
