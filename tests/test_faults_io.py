@@ -73,3 +73,23 @@ def test_piping_300_mb_into_translate_does_not_hold_them_in_memory(tmp_path: Pat
     assert child.returncode == 1
     assert usage.ru_maxrss < 150 * 1024  # KiB: the interpreter and 5 MB, not 300 MB
     assert "<stdin> is larger than the 5.0 MB limit" in err and "Traceback" not in err
+
+
+# -- app --address ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["", "  "])
+def test_app_refuses_an_empty_address_instead_of_listening_everywhere(address: str, db_path: Path) -> None:
+    # A subprocess: without the check, `workbench app` would become a server listening on 0.0.0.0.
+    try:
+        done = subprocess.run(
+            [*WORKBENCH, "app", "--address", address, "--port", "1"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`workbench app --address {address!r}` started a server instead of refusing")
+    assert done.returncode == 2
+    assert "Invalid value for '--address': is empty, which would listen on every interface." in done.stderr
+    assert "Traceback" not in done.stderr

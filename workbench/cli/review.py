@@ -173,10 +173,25 @@ def streamlit_command(root: Path | None, port: int, address: str) -> list[str]:
     ]  # fmt: skip
 
 
+def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    # Streamlit takes an empty address for "every interface": the reviewers' drafts would be
+    # open to the network because of a typo or an unset shell variable.
+    if not value.strip():
+        raise click.BadParameter(
+            "is empty, which would listen on every interface. Give 127.0.0.1 (this machine only) "
+            "or 0.0.0.0 (every interface) explicitly."
+        )
+    return value
+
+
 @click.command("app")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option(
-    "--address", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 = all)."
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_address,
+    help="Interface to listen on (0.0.0.0 = all).",
 )
 @_db_option
 def app_command(port: int, address: str, db: str | None) -> None:
@@ -184,7 +199,10 @@ def app_command(port: int, address: str, db: str | None) -> None:
     root = config.project_root()
     command = streamlit_command(root, port, address)
     env = {**os.environ, "WORKBENCH_DB": str(config.db_path(db))}
-    click.echo(f"review app on http://{address}:{port} (database {env['WORKBENCH_DB']}); Ctrl+C stops it")
+    click.echo(
+        f"review app on http://{shown(address)}:{port} (database {shown(env['WORKBENCH_DB'])}); "
+        "Ctrl+C stops it"
+    )
     # Become the streamlit process, so Ctrl+C and kill reach the server itself (no orphan);
     # cwd = the checkout, so its .streamlit/config.toml applies.
     os.chdir(root)
