@@ -3,10 +3,12 @@ near the file system's limit, and the leftovers of runs that were killed."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.errors import InputError
-from workbench.textio import MAX_BYTES, read_stream
+from workbench.textio import MAX_BYTES, read_stream, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBENCH = [sys.executable, "-c", "from workbench.cli import main; main()"]
@@ -93,3 +95,88 @@ def test_app_refuses_an_empty_address_instead_of_listening_everywhere(address: s
     assert done.returncode == 2
     assert "Invalid value for '--address': is empty, which would listen on every interface." in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- long output names ------------------------------------------------------------------------------
+
+
+def test_a_247_character_output_name_is_written(tmp_path: Path, db_path: Path) -> None:
+    # The temp file's name is 14 bytes longer than the output's: it must still fit in 255.
+    name = "g" * 243 + ".csv"
+    result = CliRunner().invoke(cli, ["glossary", "export", str(tmp_path / name)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".db"] == [name]
+
+
+def test_an_output_name_over_the_limit_says_so(tmp_path: Path) -> None:
+    name = "ü" * 128 + ".txt"  # 132 characters, 260 bytes
+    with pytest.raises(InputError) as refused:
+        write_atomic(tmp_path / name, "x")
+    assert str(refused.value) == (
+        f"cannot write {tmp_path / name}: its name is 260 bytes long, more than the 255 this file "
+        "system allows. Use a shorter file name."
+    )
+
+
+# -- leftovers of killed runs -----------------------------------------------------------------------
+
+OLD = time.time() - 3600
+
+
+def _leftover(path: Path, *, old: bool = True, size: int = 1024) -> Path:
+    path.write_bytes(b"\0" * size)
+    if old:
+        os.utime(path, (OLD, OLD))
+    return path
+
+
+def test_a_killed_writes_temp_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    stale = _leftover(tmp_path / ".out.csv.0a1b2c3d.tmp", size=2 * 1024 * 1024)
+    write_atomic(tmp_path / "out.csv", "new")
+    assert not stale.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_only_old_unlocked_temps_of_the_same_file_are_removed(tmp_path: Path) -> None:
+    fresh = _leftover(tmp_path / ".out.csv.11111111.tmp", old=False)  # a writer may be about to lock it
+    locked = _leftover(tmp_path / ".out.csv.22222222.tmp")
+    other_target = _leftover(tmp_path / ".other.csv.33333333.tmp")
+    not_ours = [_leftover(tmp_path / name) for name in (".out.csv.backup.tmp", "out.csv.44444444.tmp")]
+    link = tmp_path / ".out.csv.55555555.tmp"
+    link.symlink_to(_leftover(tmp_path / "precious.txt"))
+    with locked.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # a writer still at work
+        write_atomic(tmp_path / "out.csv", "new")
+    for kept in (fresh, locked, other_target, *not_ours, link, tmp_path / "precious.txt"):
+        assert kept.exists(), kept
+    assert (tmp_path / "out.csv").read_text() == "new"
+
+
+def test_a_killed_write_leaves_a_temp_the_next_run_removes(tmp_path: Path) -> None:
+    # A real kill -9 in the middle of a write: the child has written its temp and stops just
+    # before the rename (os.replace made to wait), holding the temp's lock as a live writer does.
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, time\n"
+            "from workbench import textio\n"
+            "def stop(*args):\n"
+            "    print('written', flush=True); time.sleep(600)\n"
+            "os.replace = stop\n"
+            f"textio.write_atomic({str(tmp_path / 'out.csv')!r}, b'x' * (8 * 1024 * 1024))\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "written\n"
+    [temp] = [p for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")]
+    write_atomic(tmp_path / "out.csv", "while it runs")
+    assert temp.exists()  # its writer is alive and holds the lock
+    child.kill()
+    child.wait()
+    os.utime(temp, (OLD, OLD))
+    write_atomic(tmp_path / "out.csv", "after the kill")
+    assert not temp.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

@@ -10,6 +10,7 @@ warning rather than refused, so umlauts come out right.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import re
@@ -234,41 +235,77 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write data (str as UTF-8) so that path holds either the old content or all of the new.
 
     The temp file sits in the same directory (os.replace is atomic only within one file
-    system) and is removed if anything fails, Ctrl-C included. Missing parent directories
-    are created.
+    system), named to fit the file system's name limit, and is removed if anything fails,
+    Ctrl-C included; one left by a killed earlier write of the same file is removed first
+    (see tempfiles). Missing parent directories are created.
     """
+    from workbench import tempfiles
+
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     directory = target.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        temp, fd = _create_temp(target)
+        name_max = _name_max(directory)
+        if len(os.fsencode(target.name)) > name_max:
+            raise InputError(
+                f"cannot write {os.fspath(path)}: its name is {len(os.fsencode(target.name))} bytes long, "
+                f"more than the {name_max} this file system allows. Use a shorter file name."
+            )
+        prefix = _temp_prefix(target.name, name_max)
+        tempfiles.remove_stale(directory, re.compile(re.escape(prefix) + _TEMP_TAIL))
+        temp, fd = _create_temp(directory, prefix)
     except OSError as err:
-        raise InputError(
-            f"cannot write {os.fspath(path)}: {err.strerror}. Choose an output directory you can write to."
-        ) from None
+        raise _write_error(path, err, "Choose an output directory you can write to.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            tempfiles.lock(handle.fileno())
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, target)
+            # Renamed while still locked, so no cleanup ever sees a finished temp unlocked.
+            os.replace(temp, target)
     except BaseException as err:
         temp.unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise InputError(
-                f"cannot write {os.fspath(path)}: {err.strerror}. "
-                "Check free disk space and permissions, or choose another output directory."
+            raise _write_error(
+                path, err, "Check free disk space and permissions, or choose another output directory."
             ) from err
         raise
     _fsync_directory(directory)
 
 
-def _create_temp(target: Path) -> tuple[Path, int]:
+# ".NAME." + 8 hex digits + ".tmp"
+_TEMP_TAIL = r"[0-9a-f]{8}\.tmp"
+_TEMP_EXTRA_BYTES = len("..") + 8 + len(".tmp")
+
+
+def _name_max(directory: Path) -> int:
+    try:
+        return os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError):  # no such setting here: the common limit
+        return 255
+
+
+def _temp_prefix(name: str, name_max: int) -> str:
+    """ ".NAME." with NAME shortened so that the temp name fits the file system's limit
+    (a 247-character output name would otherwise fail on its 261-character temp name)."""
+    while len(os.fsencode(name)) + _TEMP_EXTRA_BYTES > name_max:
+        name = name[:-1]
+    return f".{name}."
+
+
+def _write_error(path: str | Path, err: OSError, advice: str) -> InputError:
+    if err.errno == errno.ENAMETOOLONG:
+        advice = "The path is too long for this file system: use a shorter file or folder name."
+    return InputError(f"cannot write {os.fspath(path)}: {err.strerror}. {advice}")
+
+
+def _create_temp(directory: Path, prefix: str) -> tuple[Path, int]:
     # os.open with mode 0o666 lets the umask decide permissions, as for any new file
     # (mkstemp would leave the output readable only by its owner).
     while True:
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        temp = directory / f"{prefix}{secrets.token_hex(4)}.tmp"
         try:
             return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
