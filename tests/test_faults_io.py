@@ -15,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.errors import InputError
+from workbench.engine import ct2 as ct2_engine
+from workbench.engine import load_backend, models
+from workbench.errors import InputError, ModelLoadError
 from workbench.textio import MAX_BYTES, read_stream, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,3 +182,64 @@ def test_a_killed_write_leaves_a_temp_the_next_run_removes(tmp_path: Path) -> No
     write_atomic(tmp_path / "out.csv", "after the kill")
     assert not temp.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def _partial(directory: Path, target_name: str, token: str) -> Path:
+    folder = directory / f".{target_name}.{token}.partial"
+    (folder / "model").mkdir(parents=True)
+    _leftover(folder / "model" / "model.bin", size=4 * 1024 * 1024)
+    os.utime(folder, (OLD, OLD))
+    return folder
+
+
+def test_a_killed_conversion_leaves_a_folder_the_next_load_removes(tiny_model: Path) -> None:
+    # The child converts for real and is killed -9 in the middle (its converter made to wait).
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from workbench.engine import ct2, models\n"
+            "def stop(ref, out, quantization):\n"
+            "    out.mkdir(); (out / 'model.bin').write_bytes(b'half')\n"
+            "    print('converting', flush=True); time.sleep(600)\n"
+            "ct2._convert = stop\n"
+            f"ct2.convert(models.resolve({str(tiny_model)!r}), 'int8')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "converting\n"
+    target = ct2_engine.converted_dir(models.resolve(str(tiny_model)), "int8")
+    [partial] = [p for p in target.parent.iterdir() if p.name.endswith(".partial")]
+    child.kill()
+    child.wait()
+    os.utime(partial, (OLD, OLD))
+    load_backend(str(tiny_model), backend="ctranslate2")
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_a_cached_conversion_still_removes_stale_partials_but_not_a_live_one(tiny_model: Path) -> None:
+    target = load_backend(str(tiny_model), backend="ctranslate2").converted.path
+    stale = _partial(target.parent, target.name, "abcd_123")
+    live = _partial(target.parent, target.name, "live0001")
+    other = _partial(target.parent, "0123456789abcdef-float32", "abcd_123")
+    fd = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a conversion still running in another process
+        load_backend(str(tiny_model), backend="ctranslate2")
+    finally:
+        os.close(fd)
+    assert not stale.exists()
+    assert live.exists() and other.exists()
+
+
+def test_a_killed_download_leaves_a_folder_the_next_download_removes(tmp_path: Path) -> None:
+    target = tmp_path / "models" / "Helsinki-NLP--opus-mt-de-en"
+    target.parent.mkdir()
+    stale = _partial(target.parent, target.name, "k1lled_x")
+    with pytest.raises(ModelLoadError, match="HF_HUB_OFFLINE is set"):  # offline: no download here
+        models.download("Helsinki-NLP/opus-mt-de-en", target)
+    assert list(target.parent.iterdir()) == []
+    assert not stale.exists()

@@ -53,6 +53,11 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def partial_pattern(target: Path) -> re.Pattern[str]:
+    """The names tempfile.mkdtemp(prefix=".NAME.", suffix=".partial") gives for ``target``."""
+    return re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}\.partial")
+
+
 def remove_stale(directory: Path, pattern: re.Pattern[str]) -> list[Path]:
     """Remove the temporaries in ``directory`` whose names match ``pattern`` and whose
     writers have ended; returns what was removed."""
