@@ -243,3 +243,69 @@ def test_a_killed_download_leaves_a_folder_the_next_download_removes(tmp_path: P
         models.download("Helsinki-NLP/opus-mt-de-en", target)
     assert list(target.parent.iterdir()) == []
     assert not stale.exists()
+
+
+# -- setup: chromium while another apt runs ---------------------------------------------------------
+
+# Stands in for Debian's apt-get (the test cannot take the real dpkg lock from the machine):
+# the first LOCKED calls fail with apt's own lock message, the others succeed or fail as FAIL says.
+APT_GET = """#!/usr/bin/env bash
+calls="$STUB/calls"
+echo "$*" >> "$calls"
+if (( $(wc -l < "$calls") <= LOCKED )); then
+    echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (unattended-upgr)" >&2
+    echo "E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend)," \
+        "is another process using it?" >&2
+    exit 100
+fi
+if [[ -n "$FAIL" ]]; then echo "E: $FAIL" >&2; exit 100; fi
+"""
+
+
+def _install_chromium(tmp_path: Path, *, locked: int, timeout: int, fail: str = "") -> tuple[int, str, str]:
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "apt-get").write_text(APT_GET)
+    (stub / "apt-get").chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{stub}:{os.environ['PATH']}",
+        "STUB": str(stub),
+        "LOCKED": str(locked),
+        "FAIL": fail,
+        "APT_LOCK_TIMEOUT": str(timeout),
+    }
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "install-chromium.sh")], env=env, capture_output=True, text=True
+    )
+    return done.returncode, done.stderr, (stub / "calls").read_text()
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="without root the script asks sudo, which the stub cannot answer"
+)
+def test_setup_waits_for_another_apt_and_names_it(tmp_path: Path) -> None:
+    code, err, calls = _install_chromium(tmp_path, locked=1, timeout=60)
+    assert code == 0, err
+    assert "another package manager, process 4242 (unattended-upgr), holds the package lock" in err
+    assert calls.splitlines() == ["-qq update", "-qq update", "-qq install -y chromium"]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="without root the script asks sudo, which the stub cannot answer"
+)
+def test_setup_names_the_lock_holder_not_root_when_it_gives_up(tmp_path: Path) -> None:
+    code, err, _ = _install_chromium(tmp_path, locked=99, timeout=0)
+    assert code == 1
+    assert "the package lock is still held by process 4242 (unattended-upgr) after 0s" in err
+    assert "root" not in err
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="without root the script asks sudo, which the stub cannot answer"
+)
+def test_setup_passes_on_apts_own_reason(tmp_path: Path) -> None:
+    code, err, _ = _install_chromium(tmp_path, locked=0, timeout=0, fail="Unable to locate package chromium")
+    assert code == 1
+    assert "could not install chromium (apt-get: E: Unable to locate package chromium)" in err
+    assert "root" not in err
