@@ -20,8 +20,11 @@ def _first_open() -> None:
     """Import (and, with a model, translate) the seed article into an empty database, once."""
     if st.session_state.get("_wb_seed_checked"):
         return
+    try:
+        db = common.store()
+    except WorkbenchError:
+        return  # the page says what is wrong with the database, under its title; checked again next run
     st.session_state["_wb_seed_checked"] = True
-    db = common.store()
     seeded = common.import_seed_if_empty(db)
     if seeded is None:
         return
@@ -56,9 +59,9 @@ def main() -> None:
     page = st.navigation(pages, position="sidebar")
     st.markdown(render.CSS, unsafe_allow_html=True)
     common.reviewer_box()
-    with common.user_errors():
+    with common.page_errors():
         _first_open()
-    page.run()
+        page.run()
 
 
 main()
