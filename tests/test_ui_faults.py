@@ -7,12 +7,16 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
+from workbench import review
+from workbench.store import Store
+from workbench.textio import TextFile
 from workbench.ui.common import UNEXPECTED_ERROR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,3 +131,21 @@ def test_text_typed_before_the_database_failed_is_there_when_it_works_again(
     at.run()
     assert not at.exception and not at.error
     assert at.text_input(key="glossary_add_wrong").value == "Scholes"
+
+
+# -- smaller app fixes ---------------------------------------------------------------------------
+
+
+def test_the_latin1_warning_of_an_upload_outlives_the_rerun(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _no_model(monkeypatch, tmp_path)
+    at = _app().run()
+    at.switch_page("workbench/ui/documents.py").run()
+    latin1 = "Der Präsident sprach mit dem Außenminister über die Lage.\n".encode("latin-1")
+    at.file_uploader(key="upload_file").set_value(("alt.txt", latin1, "text/plain")).run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert "alt.txt is not UTF-8; decoded as Windows-1252 (Latin-1)" in _texts(at.warning)
+    with Store.open(db_path) as db:
+        assert any(d.source_name == "alt.txt" for d in db.documents())
