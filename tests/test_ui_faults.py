@@ -149,3 +149,29 @@ def test_the_latin1_warning_of_an_upload_outlives_the_rerun(
     assert "alt.txt is not UTF-8; decoded as Windows-1252 (Latin-1)" in _texts(at.warning)
     with Store.open(db_path) as db:
         assert any(d.source_name == "alt.txt" for d in db.documents())
+
+
+def test_an_empty_glossary_table_gets_its_first_row(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _no_model(monkeypatch, tmp_path)
+    with Store.open(db_path) as db:
+        review.import_aligned(db, TextFile("a.de.txt", "Ein Satz.\n", "utf-8"), title="One")
+    at = _app().run()
+    at.switch_page("workbench/ui/glossary.py").run()
+    [table] = at.data_editor
+    assert list(table.value.columns) == ["wrong", "right", "kind", "note"]
+    # What the browser sends after the reviewer adds a row and types two cells.
+    at.session_state["glossary_table_0"] = {
+        "edited_rows": {},
+        "added_rows": [{"wrong": "Scholes", "right": "Scholz"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="glossary_save").click().run()
+    assert not at.exception
+    assert "Glossary saved: 1 added" in _texts(at.success)
+    with Store.open(db_path) as db:
+        assert [(e.wrong, e.right, e.kind, e.note) for e in db.glossary_entries()] == [
+            ("Scholes", "Scholz", "name", "")
+        ]
