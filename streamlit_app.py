@@ -35,14 +35,22 @@ def _first_open() -> None:
             f"Opened the bundled seed article “{render.md(seeded.title)}”; it needs a model to translate."
         )
         return
+    _translate_seed(seeded)
+
+
+# A dialog, not the page: this runs before the page, so a progress bar in the page would sit
+# above its title.
+@st.dialog("Opening the seed article")
+def _translate_seed(seeded: common.SeedResult) -> None:
     try:
-        common.translate_with_progress(db, seeded.document_id, "Translating the seed article")
+        common.translate_with_progress(common.store(), seeded.document_id, "Translating the seed article")
     except WorkbenchError as err:
         st.error(render.md(str(err)))
         return
     common.notify(
         f"Opened and translated the bundled seed article “{render.md(seeded.title)}”: ready to review."
     )
+    st.rerun()  # closes the dialog and shows the page with the translation
 
 
 def main() -> None:

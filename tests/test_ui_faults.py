@@ -44,6 +44,12 @@ def _no_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("WORKBENCH_MODEL", str(tmp_path / "no-such-model"))
 
 
+def _in_order(node) -> Iterator:
+    yield node
+    for key in sorted(getattr(node, "children", {})):
+        yield from _in_order(node.children[key])
+
+
 def test_the_app_config_hides_error_details() -> None:
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     value = settings["client"]["showErrorDetails"]
@@ -175,3 +181,18 @@ def test_an_empty_glossary_table_gets_its_first_row(
         assert [(e.wrong, e.right, e.kind, e.note) for e in db.glossary_entries()] == [
             ("Scholes", "Scholz", "name", "")
         ]
+
+
+def test_the_first_open_progress_bar_is_not_above_the_page_title(
+    tiny_model: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_MODEL", str(tiny_model))
+    at = _app().run()
+    assert not at.exception
+    assert "Opened and translated the bundled seed article" in _texts(at.success)
+    kinds = [getattr(node, "type", None) for node in _in_order(at.main)]
+    assert "title" in kinds
+    assert "progress" not in kinds[: kinds.index("title")]
+    with Store.open(db_path) as db:
+        [doc] = db.documents()
+        assert doc.n_translated == doc.n_segments
