@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench import tempfiles
 from workbench.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -239,8 +240,6 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     Ctrl-C included; one left by a killed earlier write of the same file is removed first
     (see tempfiles). Missing parent directories are created.
     """
-    from workbench import tempfiles
-
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     directory = target.parent
