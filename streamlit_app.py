@@ -20,8 +20,11 @@ def _first_open() -> None:
     """Import (and, with a model, translate) the seed article into an empty database, once."""
     if st.session_state.get("_wb_seed_checked"):
         return
+    try:
+        db = common.store()
+    except WorkbenchError:
+        return  # the page says what is wrong with the database, under its title; checked again next run
     st.session_state["_wb_seed_checked"] = True
-    db = common.store()
     seeded = common.import_seed_if_empty(db)
     if seeded is None:
         return
@@ -32,14 +35,22 @@ def _first_open() -> None:
             f"Opened the bundled seed article “{render.md(seeded.title)}”; it needs a model to translate."
         )
         return
+    _translate_seed(seeded)
+
+
+# A dialog, not the page: this runs before the page, so a progress bar in the page would sit
+# above its title.
+@st.dialog("Opening the seed article")
+def _translate_seed(seeded: common.SeedResult) -> None:
     try:
-        common.translate_with_progress(db, seeded.document_id, "Translating the seed article")
+        common.translate_with_progress(common.store(), seeded.document_id, "Translating the seed article")
     except WorkbenchError as err:
         st.error(render.md(str(err)))
         return
     common.notify(
         f"Opened and translated the bundled seed article “{render.md(seeded.title)}”: ready to review."
     )
+    st.rerun()  # closes the dialog and shows the page with the translation
 
 
 def main() -> None:
@@ -56,9 +67,9 @@ def main() -> None:
     page = st.navigation(pages, position="sidebar")
     st.markdown(render.CSS, unsafe_allow_html=True)
     common.reviewer_box()
-    with common.user_errors():
+    with common.page_errors():
         _first_open()
-    page.run()
+        page.run()
 
 
 main()

@@ -30,10 +30,10 @@ def test_tmx_is_valid_1_4_with_one_tu_per_unit() -> None:
     assert tus[0].get("changedate") == "20261125T080000Z"
 
 
-def test_tmx_round_trips_markup_as_text_and_drops_xml_illegal_characters() -> None:
+def test_tmx_round_trips_markup_as_text_and_characters_xml_cannot_hold() -> None:
     assert exchange.parse_tmx(exchange.to_tmx(UNITS)) == [
         ("Olaf Scholz sprach.", "Olaf Scholz spoke."),
-        ("<script>alert(1)</script> & „Zitat“", '<b>bold</b> & "quote"'),
+        ("<script>alert(1)</script> & „Zitat“", '<b>bold</b> & "quote"\x07'),
     ]
 
 

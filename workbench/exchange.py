@@ -1,9 +1,11 @@
 """Reference exchange formats: TMX 1.4, JSONL and plain text, pure (no I/O).
 
 TMX is what CAT tools and MT training pipelines read: one ``tu`` per segment with a
-German (de-DE) and an English (en-US) ``tuv``. XML 1.0 cannot carry most control
-characters, so they are dropped from TMX (and only there) rather than producing a file
-no parser accepts.
+German (de-DE) and an English (en-US) ``tuv``. Text XML 1.0 cannot hold (most control
+characters) is carried as workbench.xmltext describes, so the file is well-formed and reads
+back unchanged; only the reviewer's name in an attribute loses such characters.
+JSONL escapes every character that some line splitter takes for a line end, so one record
+is one line for every reader; TXT turns the line breaks inside a reference into spaces.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from workbench import xmltext
 from workbench.errors import InputError
 
 FORMATS = ("tmx", "jsonl", "txt")
 SOURCE_LANG = "de-DE"
 TARGET_LANG = "en-US"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# json.dumps escapes the other line ends (C0 controls); str.splitlines() also splits on these.
+_LINE_ENDS_JSON_KEEPS = re.compile("[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,12 @@ def to_jsonl(units: Sequence[Unit]) -> bytes:
         )
         for u in units
     )
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+    return "".join(_LINE_ENDS_JSON_KEEPS.sub(_json_escape, line) + "\n" for line in lines).encode("utf-8")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    # Such a character can only be inside a JSON string, where its escape means the same.
+    return f"\\u{ord(match.group(0)):04x}"
 
 
 def to_tmx(units: Sequence[Unit], *, now: datetime | None = None) -> bytes:
@@ -90,21 +99,23 @@ def to_tmx(units: Sequence[Unit], *, now: datetime | None = None) -> bytes:
         },
     )
     body = ET.SubElement(root, "body")
+    texts: list[tuple[ET.Element, str]] = []
     for unit in units:
         attrs = {"tuid": f"{unit.document_id}-{unit.segment_id}"}
         if unit.reviewer:
-            attrs["changeid"] = _xml_text(unit.reviewer)
+            attrs["changeid"] = xmltext.attribute_text(unit.reviewer)
         if unit.updated:
             attrs["changedate"] = _tmx_date(_parse_iso(unit.updated))
         tu = ET.SubElement(body, "tu", attrs)
         ET.SubElement(tu, "prop", type="x-document").text = str(unit.document_id)
         for lang, text in ((SOURCE_LANG, unit.source), (TARGET_LANG, unit.target)):
             tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = _xml_text(text)
+            texts.append((ET.SubElement(tuv, "seg"), text))
     ET.indent(root)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-    ).encode()
+    # The text goes in after indenting: indent() would pad a segment that holds placeholders.
+    for element, text in texts:
+        xmltext.set_text(element, text)
+    return xmltext.to_bytes(root)
 
 
 def parse_tmx(data: bytes) -> list[tuple[str, str]]:
@@ -117,7 +128,7 @@ def parse_tmx(data: bytes) -> list[tuple[str, str]]:
         raise InputError(f"not a TMX file: the root element is <{root.tag}>, not <tmx>.")
     pairs = []
     for tu in root.iter("tu"):
-        texts = {tuv.get(_XML_LANG, ""): tuv.findtext("seg") or "" for tuv in tu.iter("tuv")}
+        texts = {tuv.get(_XML_LANG, ""): _seg_text(tuv) for tuv in tu.iter("tuv")}
         pairs.append((texts.get(SOURCE_LANG, ""), texts.get(TARGET_LANG, "")))
     return pairs
 
@@ -127,8 +138,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
+def _seg_text(tuv: ET.Element) -> str:
+    seg = tuv.find("seg")
+    return "" if seg is None else xmltext.get_text(seg)
 
 
 def _parse_iso(value: str) -> datetime:

@@ -2,9 +2,17 @@
 
 CSV has the header ``wrong,right,kind,note`` (a header-less file with the same columns in
 that order, two to four of them, is read too). Written CSV starts with a UTF-8 BOM so Excel
-shows umlauts, and cells that a spreadsheet would run as a formula are neutralised.
+shows umlauts. A cell a spreadsheet would run as a formula, or whose surrounding whitespace
+matters, is written with one more leading apostrophe, and reading removes exactly that one,
+so every value reads back as it was written; other cells are read stripped, as people type
+them.
 TBX is TBX-Basic (martif) XML: one termEntry per entry, the right form as preferred term
-and the wrong form as deprecated term of an English langSet.
+and the wrong form as deprecated term of an English langSet; text XML cannot hold is
+carried as workbench.xmltext describes.
+
+A file giving two corrections for one wrong form (in any case: the glossary matches it so)
+is refused, naming both places: the store keeps one entry per wrong form, so importing
+would drop one of them silently.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from workbench import xmltext
 from workbench.errors import GlossaryError
 from workbench.glossary import KINDS, GlossaryEntry
 
@@ -26,6 +35,7 @@ CSV_HEADER = ("wrong", "right", "kind", "note")
 FORMATS = (".csv", ".tbx")
 # OWASP's list: a cell starting with one of these is run as a formula by Excel/LibreOffice.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARK = "'"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # TBX-Basic has no field for our kind; part of speech comes closest (a name is a proper noun).
 _POS_OF_KIND = {"name": "properNoun", "term": "noun"}
@@ -47,11 +57,17 @@ def read_glossary(path: str | Path) -> list[GlossaryEntry]:
     """Entries of a .csv or .tbx glossary file; GlossaryError names the file and the bad row."""
     from workbench.textio import read_text
 
-    suffix = _format(path)
-    file = read_text(path)
+    _format(path)
+    file = read_text(path, keep_controls=True)
     for warning in file.warnings:
         log.warning(warning)
-    return parse_csv(file.text, file.name) if suffix == ".csv" else parse_tbx(file.text, file.name)
+    return parse_glossary(file.text, file.name)
+
+
+def parse_glossary(text: str, name: str) -> list[GlossaryEntry]:
+    """Entries of a glossary file's decoded text (textio's keep_controls), the format chosen
+    by the extension of ``name``."""
+    return parse_csv(text, name) if _format(name) == ".csv" else parse_tbx(text, name)
 
 
 def write_glossary(path: str | Path, entries: Iterable[GlossaryEntry]) -> None:
@@ -63,16 +79,40 @@ def write_glossary(path: str | Path, entries: Iterable[GlossaryEntry]) -> None:
     write_atomic(path, to_csv_bytes(entries) if suffix == ".csv" else to_tbx_bytes(entries))
 
 
+def _refuse_duplicates(found: Sequence[tuple[str, GlossaryEntry]], source: str) -> None:
+    seen: dict[str, tuple[str, GlossaryEntry]] = {}
+    for where, entry in found:
+        key = entry.wrong.casefold()
+        if key in seen:
+            first_where, first = seen[key]
+            raise GlossaryError(
+                f"{source}: {first_where} ({first.wrong!r} -> {first.right!r}) and {where} "
+                f"({entry.wrong!r} -> {entry.right!r}) correct the same wrong form (the glossary "
+                "matches it in any case). Keep one of them and import again."
+            )
+        seen[key] = (where, entry)
+
+
 # --- CSV -----------------------------------------------------------------------------------
 
 
+def _needs_mark(value: str) -> bool:
+    bare = value.lstrip(_MARK)
+    return bare.startswith(_FORMULA_START) or bare != bare.strip()
+
+
 def neutralise_cell(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    """The cell as written to CSV: one more leading apostrophe when a spreadsheet would run
+    it as a formula or reading would strip its whitespace (see _restore)."""
+    return _MARK + cell if _needs_mark(cell) else cell
 
 
 def _restore(cell: str) -> str:
-    # Undo neutralise_cell so an exported glossary imports unchanged.
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+    # The exact inverse of neutralise_cell for what it writes; a cell without its mark was
+    # typed by a person and is stripped.
+    if cell.startswith(_MARK) and _needs_mark(cell[1:]):
+        return cell[1:]
+    return cell.strip()
 
 
 def to_csv_bytes(entries: Iterable[GlossaryEntry]) -> bytes:
@@ -86,6 +126,7 @@ def to_csv_bytes(entries: Iterable[GlossaryEntry]) -> bytes:
 
 def _entry(source: str, line: int, values: dict[str, str]) -> GlossaryEntry:
     where = f"{source} line {line}"
+    # The store strips the forms; the note is kept as written.
     wrong, right = values.get("wrong", "").strip(), values.get("right", "").strip()
     if not wrong or not right:
         column = "wrong" if not wrong else "right"
@@ -95,30 +136,62 @@ def _entry(source: str, line: int, values: dict[str, str]) -> GlossaryEntry:
     kind = values.get("kind", "").strip().lower() or "name"
     if kind not in KINDS:
         raise GlossaryError(f"{where}: unknown kind {kind!r}; use {' or '.join(KINDS)}")
-    return GlossaryEntry(wrong=wrong, right=right, kind=kind, note=values.get("note", "").strip())
+    return GlossaryEntry(wrong=wrong, right=right, kind=kind, note=values.get("note", ""))
+
+
+def _csv_error(err: csv.Error, source: str, start: int, line: int) -> GlossaryError:
+    message = str(err)
+    if message.startswith("field larger than field limit"):
+        limit = csv.field_size_limit() // 1024
+        return GlossaryError(
+            f"{source} line {start}: a cell is longer than {limit} KB, more than any glossary cell "
+            'needs. Most likely a quote (") on that line is not closed: close it, or shorten the cell'
+        )
+    if message == "unexpected end of data":
+        return GlossaryError(
+            f'{source} line {start}: a quote (") opened in the row starting here is never closed. '
+            "Close it, or remove it if it is part of the text"
+        )
+    if message.endswith("expected after '\"'"):
+        return GlossaryError(
+            f"{source} line {line}: text follows the closing quote of a cell. Put the whole cell in "
+            'quotes and double each quote inside it ("")'
+        )
+    return GlossaryError(f"{source} line {line}: not readable as CSV ({message}). Check its quotes")
 
 
 def parse_csv(text: str, source: str = "glossary.csv") -> list[GlossaryEntry]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    entries: list[GlossaryEntry] = []
+    # strict: an unclosed quote is an error instead of a cell that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True, skipinitialspace=True)
+    found: list[tuple[str, GlossaryEntry]] = []
     columns: Sequence[str] | None = None
-    for row in reader:
-        cells = [_restore(cell) for cell in row]
-        if not any(cell.strip() for cell in cells):
+    start = 1  # the line the next row starts on
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            raise _csv_error(err, source, start, reader.line_num) from None
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
             continue
+        cells = [_restore(cell) for cell in row]
         if columns is None:
-            header = [cell.strip().lower() for cell in cells]
+            header = [cell.lower() for cell in cells]
             if "wrong" in header and "right" in header:
                 columns = header
                 continue
             columns = CSV_HEADER
         if len(cells) > len(columns) or (columns is CSV_HEADER and len(cells) < 2):
             raise GlossaryError(
-                f"{source} line {reader.line_num}: {len(cells)} columns; expected "
+                f"{source} line {line}: {len(cells)} columns; expected "
                 f"{','.join(CSV_HEADER)} (wrong and right required)"
             )
-        entries.append(_entry(source, reader.line_num, dict(zip(columns, cells, strict=False))))
-    return entries
+        entry = _entry(source, line, dict(zip(columns, cells, strict=False)))
+        found.append((f"line {line}", entry))
+    _refuse_duplicates(found, source)
+    return [entry for _, entry in found]
 
 
 # --- TBX -----------------------------------------------------------------------------------
@@ -129,18 +202,22 @@ def to_tbx_bytes(entries: Iterable[GlossaryEntry]) -> bytes:
     source = ET.SubElement(ET.SubElement(ET.SubElement(root, "martifHeader"), "fileDesc"), "sourceDesc")
     ET.SubElement(source, "p").text = "Name and term corrections exported by the workbench"
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
+    texts: list[tuple[ET.Element, str]] = []
     for number, e in enumerate(entries, start=1):
         entry = ET.SubElement(body, "termEntry", {"id": f"e{number}"})
         if e.note:
-            ET.SubElement(entry, "note").text = e.note
+            texts.append((ET.SubElement(entry, "note"), e.note))
         lang = ET.SubElement(entry, "langSet", {_XML_LANG: "en"})
         for term, status in ((e.right, _PREFERRED_STATUS), (e.wrong, _WRONG_STATUSES[0])):
             tig = ET.SubElement(lang, "tig")
-            ET.SubElement(tig, "term").text = term
+            texts.append((ET.SubElement(tig, "term"), term))
             ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
             ET.SubElement(tig, "termNote", {"type": "partOfSpeech"}).text = _POS_OF_KIND.get(e.kind, "noun")
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # The text goes in after indenting: indent() would pad a term that holds placeholders.
+    for element, text in texts:
+        xmltext.set_text(element, text)
+    return xmltext.to_bytes(root)
 
 
 def _local(tag: str) -> str:
@@ -159,6 +236,11 @@ def _note(element: ET.Element, kind: str) -> str | None:
     return None
 
 
+def _text(element: ET.Element) -> str:
+    text = xmltext.get_text(element)
+    return text if xmltext.preserves_space(element) else text.strip()
+
+
 def parse_tbx(text: str, source: str = "glossary.tbx") -> list[GlossaryEntry]:
     try:
         root = ET.fromstring(text)
@@ -172,11 +254,11 @@ def parse_tbx(text: str, source: str = "glossary.tbx") -> list[GlossaryEntry]:
         raise GlossaryError(
             f"{source}: root element is <{_local(root.tag)}>, not <martif> or <tbx>; not a TBX file"
         )
-    entries: list[GlossaryEntry] = []
+    found: list[tuple[str, GlossaryEntry]] = []
     concepts = [el for el in root.iter() if _local(el.tag) in ("termEntry", "conceptEntry")]
     for number, concept in enumerate(concepts, start=1):
         label = concept.get("id") or f"#{number}"
-        notes = [(n.text or "").strip() for n in _children(concept, "note") if (n.text or "").strip()]
+        notes = [note for n in _children(concept, "note") if (note := _text(n))]
         right: str | None = None
         wrong: list[str] = []
         kind = "name"
@@ -185,7 +267,7 @@ def parse_tbx(text: str, source: str = "glossary.tbx") -> list[GlossaryEntry]:
                 continue
             for tig in _children(lang, "tig", "ntig", "termSec"):
                 terms = [el for el in tig.iter() if _local(el.tag) == "term"]
-                term = (terms[0].text or "").strip() if terms else ""
+                term = xmltext.get_text(terms[0]).strip() if terms else ""
                 if not term:
                     continue
                 status = _note(tig, "administrativeStatus")
@@ -201,5 +283,6 @@ def parse_tbx(text: str, source: str = "glossary.tbx") -> list[GlossaryEntry]:
                 f"{source}: termEntry {label} has a deprecated term but no preferred English term to "
                 "replace it with"
             )
-        entries.extend(GlossaryEntry(w, right, kind, "; ".join(notes)) for w in wrong)
-    return entries
+        found.extend((f"termEntry {label}", GlossaryEntry(w, right, kind, "; ".join(notes))) for w in wrong)
+    _refuse_duplicates(found, source)
+    return [entry for _, entry in found]

@@ -12,6 +12,7 @@ import sys
 import click
 
 from workbench.errors import WorkbenchError
+from workbench.textio import for_terminal
 
 
 class _Group(click.Group):
@@ -19,7 +20,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except WorkbenchError as err:
-            click.secho(f"error: {err}", fg="red", err=True)
+            click.secho(f"error: {for_terminal(str(err))}", fg="red", err=True)
             sys.exit(1)
 
 
@@ -35,7 +36,7 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+        return f"{record.levelname.lower()}: {for_terminal(record.getMessage())}"
 
     def emit(self, record: logging.LogRecord) -> None:
         from tqdm import tqdm

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from workbench import knowledge, names
 from workbench.cli.inputs import read_lines
 from workbench.errors import InputError
+from workbench.textio import for_terminal as shown
+from workbench.textio import terminal_json
 
 
 def format_flag(flag: names.Flag) -> str:
@@ -78,9 +78,9 @@ def check(
         corpus = names.spelling_counts(documents, kb, "en" if mt is not None else "de")
     flags = names.check_segments(src, mt, kb=kb, glossary=glossary, corpus_spellings=corpus)
     if as_json:
-        click.echo(json.dumps([f.as_json() for f in flags], ensure_ascii=False, indent=2))
+        click.echo(terminal_json([f.as_json() for f in flags]))
         return
     for flag in flags:
-        click.echo(format_flag(flag))
+        click.echo(shown(format_flag(flag)))
     sides = "source and translation" if mt is not None else "source"
     click.echo(f"{len(flags)} flag(s) in {len(src)} line(s) of the {sides}.")

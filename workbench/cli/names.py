@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from workbench import config
 from workbench.store import Store
+from workbench.textio import for_terminal as shown
+from workbench.textio import terminal_json
 from workbench.workflows import glossary
 
 _db_option = click.option(
@@ -42,7 +42,7 @@ def names_list(as_json: bool, db: str | None) -> None:
             }
             for k in known
         ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(rows))
         return
     if not known:
         click.echo(
@@ -50,9 +50,9 @@ def names_list(as_json: bool, db: str | None) -> None:
         )
         return
     for k in known:
-        german = f" (German: {k.german})" if k.german else ""
-        variants = f"  seen as: {', '.join(k.variants)}" if k.variants else ""
-        click.echo(f"{k.canonical}{german}{variants}")
+        german = f" (German: {shown(k.german)})" if k.german else ""
+        variants = f"  seen as: {shown(', '.join(k.variants))}" if k.variants else ""
+        click.echo(f"{shown(k.canonical)}{german}{variants}")
 
 
 @names_group.command("export")
@@ -62,4 +62,4 @@ def names_export(file: str, db: str | None) -> None:
     """Write the accepted names to FILE as CSV in corpus/names.csv's format."""
     with Store.open(config.database(db)) as store:
         count = glossary.export_known_names(store, file)
-    click.echo(f"wrote {count} known names to {file}")
+    click.echo(f"wrote {count} known names to {shown(file)}")

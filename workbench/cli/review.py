@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import asdict
@@ -12,8 +11,10 @@ import click
 
 from workbench import config, exchange
 from workbench.errors import InputError
-from workbench.glossary import KINDS
+from workbench.glossary import KINDS, GlossaryEntry
 from workbench.store import IMPORTED_SYSTEM, Store
+from workbench.textio import for_terminal as shown
+from workbench.textio import terminal_json
 from workbench.workflows import documents, glossary
 
 _db_option = click.option(
@@ -49,9 +50,9 @@ def import_command(
             store, source, mt=mt, ref=ref, title=title, created_by=config.reviewer(), system=system
         )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {shown(warning)}", err=True)
     click.echo(
-        f"document {result.document_id} ({result.title}): {result.n_segments} segments, "
+        f"document {result.document_id} ({shown(result.title)}): {result.n_segments} segments, "
         f"{result.n_translations} translations, {result.n_references} approved references"
     )
 
@@ -65,7 +66,7 @@ def export_command(fmt: str, output: str, document: int | None, db: str | None) 
     """Export approved references as TMX 1.4, JSONL or plain text (one reference per line)."""
     with _open(db) as store:
         count = documents.export_references(store, output, fmt, document)
-    click.echo(f"wrote {count} approved references to {output}")
+    click.echo(f"wrote {count} approved references to {shown(output)}")
 
 
 @click.command("documents")
@@ -76,7 +77,7 @@ def documents_command(as_json: bool, db: str | None) -> None:
     with _open(db) as store:
         docs = store.documents()
     if as_json:
-        click.echo(json.dumps([asdict(doc) for doc in docs], ensure_ascii=False, indent=2))
+        click.echo(terminal_json([asdict(doc) for doc in docs]))
         return
     if not docs:
         click.echo("no documents yet: import one with `workbench import FILE`")
@@ -85,7 +86,7 @@ def documents_command(as_json: bool, db: str | None) -> None:
     for doc in docs:
         click.echo(
             f"{doc.id:>4}  {doc.n_segments:>8}  {doc.n_translated:>10}  {doc.n_flagged:>7}  "
-            f"{doc.n_approved:>8}  {doc.title}"
+            f"{doc.n_approved:>8}  {shown(doc.title)}"
         )
 
 
@@ -103,10 +104,14 @@ def glossary_list(as_json: bool, db: str | None) -> None:
         entries = store.glossary_entries()
     if as_json:
         rows = [{"wrong": e.wrong, "right": e.right, "kind": e.kind, "note": e.note} for e in entries]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(rows))
         return
     for e in entries:
-        click.echo(f"{e.wrong} -> {e.right} ({e.kind})" + (f"  {e.note}" if e.note else ""))
+        click.echo(_entry_line(e) + (f"  {shown(e.note)}" if e.note else ""))
+
+
+def _entry_line(entry: GlossaryEntry) -> str:
+    return f"{shown(entry.wrong)} -> {shown(entry.right)} ({entry.kind})"
 
 
 @glossary_group.command("add")
@@ -122,7 +127,7 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
         entry = glossary.add_to_glossary(
             store, wrong, right, kind=kind, note=note, added_by=config.reviewer(), replace=replace
         )
-    click.echo(f"{entry.wrong} -> {entry.right} ({entry.kind})")
+    click.echo(_entry_line(entry))
 
 
 @glossary_group.command("remove")
@@ -132,7 +137,7 @@ def glossary_remove(wrong: str, db: str | None) -> None:
     """Remove the entry for WRONG."""
     with _open(db) as store:
         glossary.remove_from_glossary(store, wrong, actor=config.reviewer())
-    click.echo(f"removed {wrong}")
+    click.echo(f"removed {shown(wrong)}")
 
 
 @glossary_group.command("import")
@@ -145,7 +150,7 @@ def glossary_import(file: str, db: str | None) -> None:
     entries = read_glossary(file)
     with _open(db) as store:
         counts = glossary.import_glossary(store, entries, added_by=config.reviewer())
-    click.echo(f"{file}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
+    click.echo(f"{shown(file)}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
 
 
 @glossary_group.command("export")
@@ -158,7 +163,7 @@ def glossary_export(file: str, db: str | None) -> None:
     with _open(db) as store:
         entries = store.glossary_entries()
     write_glossary(file, entries)
-    click.echo(f"wrote {len(entries)} glossary entries to {file}")
+    click.echo(f"wrote {len(entries)} glossary entries to {shown(file)}")
 
 
 def streamlit_command(root: Path | None, port: int, address: str) -> list[str]:
@@ -177,18 +182,36 @@ def streamlit_command(root: Path | None, port: int, address: str) -> list[str]:
     ]  # fmt: skip
 
 
+def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    # Streamlit takes an empty address for "every interface": the reviewers' drafts would be
+    # open to the network because of a typo or an unset shell variable.
+    if not value.strip():
+        raise click.BadParameter(
+            "is empty, which would listen on every interface. Give 127.0.0.1 (this machine only) "
+            "or 0.0.0.0 (every interface) explicitly."
+        )
+    return value
+
+
 @click.command("app")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option(
-    "--address", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 = all)."
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_address,
+    help="Interface to listen on (0.0.0.0 = all).",
 )
 @_db_option
 def app_command(port: int, address: str, db: str | None) -> None:
     """Start the Streamlit review app."""
     root = config.project_root()
     command = streamlit_command(root, port, address)
-    env = {**os.environ, "WORKBENCH_DB": str(config.database(db))}
-    click.echo(f"review app on http://{address}:{port} (database {env['WORKBENCH_DB']}); Ctrl+C stops it")
+    env = {**os.environ, "WORKBENCH_DB": config.database(db)}
+    click.echo(
+        f"review app on http://{shown(address)}:{port} (database {shown(env['WORKBENCH_DB'])}); "
+        "Ctrl+C stops it"
+    )
     # Become the streamlit process, so Ctrl+C and kill reach the server itself (no orphan);
     # cwd = the checkout, so its .streamlit/config.toml applies.
     os.chdir(root)

@@ -3,7 +3,6 @@ significance between systems (sacrebleu's own tests), and MQM scores from a WMT 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from workbench.metrics import mqm, report
 from workbench.metrics import names as name_metrics
 from workbench.metrics.base import Comparison, Score
 from workbench.metrics.sacre import paired_test
+from workbench.textio import for_terminal as shown
+from workbench.textio import terminal_json
 
 # MQM files hold every rater's row for every system: the published ones run to tens of MB.
 MQM_MAX_BYTES = 512 * 1024 * 1024
@@ -58,11 +59,9 @@ def _format_names(acc: name_metrics.NameAccuracy, source: str, system: str = "")
 def echo_comparison(comparison: Comparison, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     """Print a comparison of systems as a table, or as JSON with ``extra`` keys added."""
     if as_json:
-        click.echo(
-            json.dumps({**report.comparison_json(comparison), **(extra or {})}, ensure_ascii=False, indent=2)
-        )
+        click.echo(terminal_json({**report.comparison_json(comparison), **(extra or {})}))
     else:
-        click.echo("\n".join(report.format_comparison(comparison)))
+        click.echo("\n".join(shown(line) for line in report.format_comparison(comparison)))
 
 
 def echo_mqm(
@@ -74,7 +73,7 @@ def echo_mqm(
         return
     raters = max((s.raters for s in segments), default=0)
     click.echo(
-        f"MQM from {source}: {len(comparison.systems)} systems, {len(segments)} rated segments "
+        f"MQM from {shown(source)}: {len(comparison.systems)} systems, {len(segments)} rated segments "
         f"(raters per segment: up to {raters}); Freitag et al. 2021 weights, lower is better"
     )
     echo_comparison(comparison, False)
@@ -120,12 +119,12 @@ def _score_one(
         out: dict[str, Any] = {name: s.as_json() for name, s in scores.items()}
         if accuracy is not None:
             out["names"] = accuracy.as_json()
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(out))
         return
     for name, s in scores.items():
-        click.echo(_format_score(s, metrics.REGISTRY[name].higher_is_better))
+        click.echo(shown(_format_score(s, metrics.REGISTRY[name].higher_is_better)))
     if accuracy is not None and names:
-        click.echo("\n".join(_format_names(accuracy, Path(names[0]).name)))
+        click.echo("\n".join(shown(line) for line in _format_names(accuracy, Path(names[0]).name)))
 
 
 def _compare(
@@ -158,7 +157,9 @@ def _compare(
         return
     echo_comparison(comparison, False)
     for name, acc in accuracy.items():
-        click.echo("\n".join(_format_names(acc, Path(names[0]).name if names else "", name)))
+        click.echo(
+            "\n".join(shown(line) for line in _format_names(acc, Path(names[0]).name if names else "", name))
+        )
 
 
 @click.command("score")

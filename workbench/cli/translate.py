@@ -15,7 +15,7 @@ from workbench.errors import InputError, ModelLoadError, WorkbenchError
 from workbench.glossary import GlossaryEntry
 from workbench.segment import parse_article
 from workbench.store import Store
-from workbench.textio import TextFile, decode, read_text
+from workbench.textio import TextFile, for_terminal, read_stream, read_text
 
 logger = logging.getLogger("workbench")
 
@@ -91,7 +91,7 @@ def translate(
         try:
             readable.append((name, _read_input(name, stems, outdir, input_paths)))
         except WorkbenchError as err:
-            click.secho(f"error: {err}", fg="red", err=True)
+            click.secho(f"error: {for_terminal(str(err))}", fg="red", err=True)
             failed += 1
     if readable:
         backend = load_backend(model, backend=backend_name, precision=precision, lazy=True)
@@ -107,7 +107,7 @@ def translate(
                 except ModelLoadError:
                     raise  # the same for every input: stop here
                 except WorkbenchError as err:
-                    click.secho(f"error: {err}", fg="red", err=True)
+                    click.secho(f"error: {for_terminal(str(err))}", fg="red", err=True)
                     failed += 1
         finally:
             if store is not None:
@@ -132,7 +132,7 @@ def _read_input(
 ) -> TextFile:
     if name == "-":
         with click.open_file("-", "rb") as stdin:
-            text_file = decode(stdin.read(), "<stdin>")
+            text_file = read_stream(stdin, "<stdin>")
     else:
         text_file = read_text(name)
         stem = service.output_stem(name)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench import config
+from workbench import config, tempfiles
 from workbench.engine import BatchFn, DecodeOptions, ProgressFn, run_batches
 from workbench.engine.models import ModelRef, load_marian
 from workbench.errors import ModelLoadError, TranslationError, WorkbenchError
@@ -152,6 +152,8 @@ def convert(ref: ModelRef, quantization: str) -> Path:
     when two processes convert at once, the first rename wins and the other uses it.
     """
     target = converted_dir(ref, quantization)
+    # Also when a finished copy is there: a conversion killed meanwhile left its folder.
+    tempfiles.remove_stale(target.parent, tempfiles.partial_pattern(target))
     if (target / _META).is_file():
         return target
     # transformers' from_pretrained is not thread-safe (concurrent loads leave tied weights
@@ -178,16 +180,17 @@ def _convert_into(ref: ModelRef, target: Path, quantization: str) -> Path:
         ) from None
     logger.info("converting %s to CTranslate2 (%s), once; kept in %s", ref.name, quantization, target)
     try:
-        staged = temp / "model"
-        meta = _convert(ref, staged, quantization)
-        for name in ("source.spm", "target.spm"):
-            shutil.copyfile(ref.path / name, staged / name)
-        (staged / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        try:
-            staged.rename(target)
-        except OSError:
-            if not (target / _META).is_file():
-                raise
+        with tempfiles.locked(temp):
+            staged = temp / "model"
+            meta = _convert(ref, staged, quantization)
+            for name in ("source.spm", "target.spm"):
+                shutil.copyfile(ref.path / name, staged / name)
+            (staged / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+            try:
+                staged.rename(target)
+            except OSError:
+                if not (target / _META).is_file():
+                    raise
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     return target

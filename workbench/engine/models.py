@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from workbench import config
+from workbench import config, tempfiles
 from workbench.errors import ModelLoadError, WorkbenchError
 
 # What a Marian model needs; weights in either format, tokenizer files, generation defaults.
@@ -241,33 +241,35 @@ def download(model_id: str, target: Path | None = None, *, force: bool = False) 
         raise WorkbenchError(f"{target} already exists and is not empty. Use --force to replace it.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        tempfiles.remove_stale(target.parent, tempfiles.partial_pattern(target))
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     except OSError as err:
         raise WorkbenchError(
             f"cannot write to {target.parent}: {err.strerror}. Choose another --to DIR."
         ) from None
     try:
-        try:
-            snapshot_download(model_id, local_dir=temp, allow_patterns=HUB_FILES)
-        except HFValidationError:
-            raise WorkbenchError(
-                f"{model_id!r} is not a valid hub id (expected ORG/NAME, e.g. {config.DEFAULT_MODEL})."
-            ) from None
-        except RepositoryNotFoundError:
-            raise ModelLoadError(
-                f"there is no model {model_id} on the Hugging Face hub. Check the spelling "
-                f"(the default is {config.DEFAULT_MODEL})."
-            ) from None
-        except OSError as err:
-            cause = "HF_HUB_OFFLINE is set: unset it to download" if _hub_offline() else _cause(err)
-            raise ModelLoadError(
-                f"cannot download {model_id}: the Hugging Face hub cannot be reached ({cause}). "
-                f"On a machine with network access run `workbench model download {model_id}`, copy "
-                f"the folder it makes to this machine (e.g. to {target}) and pass --model DIR."
-            ) from None
-        shutil.rmtree(temp / ".cache", ignore_errors=True)  # the hub client's download bookkeeping
-        check_marian(temp, model_id)
-        _replace_dir(temp, target)
+        with tempfiles.locked(temp):
+            try:
+                snapshot_download(model_id, local_dir=temp, allow_patterns=HUB_FILES)
+            except HFValidationError:
+                raise WorkbenchError(
+                    f"{model_id!r} is not a valid hub id (expected ORG/NAME, e.g. {config.DEFAULT_MODEL})."
+                ) from None
+            except RepositoryNotFoundError:
+                raise ModelLoadError(
+                    f"there is no model {model_id} on the Hugging Face hub. Check the spelling "
+                    f"(the default is {config.DEFAULT_MODEL})."
+                ) from None
+            except OSError as err:
+                cause = "HF_HUB_OFFLINE is set: unset it to download" if _hub_offline() else _cause(err)
+                raise ModelLoadError(
+                    f"cannot download {model_id}: the Hugging Face hub cannot be reached ({cause}). "
+                    f"On a machine with network access run `workbench model download {model_id}`, copy "
+                    f"the folder it makes to this machine (e.g. to {target}) and pass --model DIR."
+                ) from None
+            shutil.rmtree(temp / ".cache", ignore_errors=True)  # the hub client's download bookkeeping
+            check_marian(temp, model_id)
+            _replace_dir(temp, target)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise

@@ -8,6 +8,7 @@ transactions at once), opened on first use and kept in session state.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from workbench import config, review
 from workbench.errors import ModelLoadError, WorkbenchError
 from workbench.store import Store
 from workbench.ui import render
+
+log = logging.getLogger("workbench.ui")
 
 _STORE_KEY = "_wb_store"
 _NOTICE_KEY = "_wb_notice"
@@ -182,6 +185,31 @@ def user_errors() -> Iterator[None]:
         yield
     except WorkbenchError as err:
         st.error(render.md(str(err)))  # messages quote user text: show it as typed
+
+
+UNEXPECTED_ERROR = (
+    "Something went wrong on the server, so this page stopped here; the details are in the "
+    "server's log. What you typed is kept: reload the page or try again."
+)
+
+
+@contextmanager
+def page_errors() -> Iterator[None]:
+    """Every page's outermost error boundary: a WorkbenchError's message, or for anything
+    else a short message (the traceback goes to the server's log), shown where the page
+    stopped; never a traceback or a server path in the browser."""
+    try:
+        yield
+    except WorkbenchError as err:
+        st.error(render.md(str(err)))
+    except Exception:  # the boundary of last resort: nothing may reach the browser raw
+        log.exception("the review app failed on a page")
+        st.error(UNEXPECTED_ERROR)
+    else:
+        return
+    # End the run as an uncaught error would. A run that ends normally drops the state of
+    # every widget it did not reach, which here would be the reviewer's unsaved text.
+    st.stop()
 
 
 # -- name checks -------------------------------------------------------------------------------

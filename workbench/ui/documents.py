@@ -12,6 +12,8 @@ from workbench.ui import common, render
 from workbench.ui.review import DOC_KEY, POS_KEY
 
 REVIEW_PAGE = "workbench/ui/review.py"
+# Decoding warnings of the last upload, shown after the rerun that follows the import.
+_WARNINGS_KEY = "_wb_upload_warnings"
 
 
 def _select(document_id: int) -> None:
@@ -69,9 +71,8 @@ def _upload(db: Store) -> None:
         return
     if st.button(f"Import {uploaded.name}", type="primary", key="upload_go"):
         file = decode(uploaded.getvalue(), uploaded.name)
-        for warning in file.warnings:
-            st.warning(render.md(warning))
         result = review.import_article(db, file.text, source_name=uploaded.name, created_by=common.reviewer())
+        st.session_state[_WARNINGS_KEY] = [render.md(warning) for warning in file.warnings]
         _after_import(db, result.document_id, result.title, result.n_segments)
         _select(result.document_id)
         st.rerun()
@@ -153,6 +154,8 @@ def _document_list(db: Store) -> None:
 def render_page() -> None:
     st.title("Documents")
     common.show_notice()
+    for warning in st.session_state.pop(_WARNINGS_KEY, []):
+        st.warning(warning)
     db = common.store()
     state = common.model_state()
     if state.backend is None:

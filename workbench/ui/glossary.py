@@ -6,6 +6,8 @@ a CSV or TBX file; download the glossary as CSV or TBX.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from workbench import glossary_io, review
@@ -18,10 +20,29 @@ from workbench.ui import common, render
 _TABLE_KEY = "glossary_table"
 _VERSION_KEY = "_wb_glossary_table_version"
 _BASE_KEY = "_wb_glossary_table_base"
+_COLUMNS = ("wrong", "right", "kind", "note")
 
 
 def _rows(entries: list[GlossaryEntry]) -> list[dict[str, str]]:
     return [{"wrong": e.wrong, "right": e.right, "kind": e.kind, "note": e.note} for e in entries]
+
+
+def _table(rows: list[dict[str, str]]) -> Any:
+    """The rows as the editor's table. A DataFrame with its text columns even when there are
+    no rows: from an empty list the editor knows no columns, so no first row could be added."""
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype="object") for c in _COLUMNS})
+
+
+def _edited_rows(table: Any) -> list[dict[str, str]]:
+    """The editor's table back as rows of text; a cell left empty in a new row is ""."""
+    import pandas as pd
+
+    return [
+        {c: "" if pd.isna(value) else str(value) for c, value in row.items()}
+        for row in table.to_dict("records")
+    ]
 
 
 def _entries(rows: list[dict[str, object]], old: list[GlossaryEntry]) -> list[GlossaryEntry]:
@@ -63,22 +84,24 @@ def _editor(db: Store) -> None:
     ):
         st.session_state[base_key] = db.glossary_entries()  # no edits yet: show the newest
     base = st.session_state[base_key]
-    edited = st.data_editor(
-        _rows(base),
-        key=table_key,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "wrong": st.column_config.TextColumn(
-                "Wrong form", required=True, help="As MT writes it: Scholes"
-            ),
-            "right": st.column_config.TextColumn("Correct form", required=True, help="Scholz"),
-            "kind": st.column_config.SelectboxColumn(
-                "Kind", options=list(KINDS), default="name", required=True
-            ),
-            "note": st.column_config.TextColumn("Note"),
-        },
+    edited = _edited_rows(
+        st.data_editor(
+            _table(_rows(base)),
+            key=table_key,
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "wrong": st.column_config.TextColumn(
+                    "Wrong form", required=True, help="As MT writes it: Scholes"
+                ),
+                "right": st.column_config.TextColumn("Correct form", required=True, help="Scholz"),
+                "kind": st.column_config.SelectboxColumn(
+                    "Kind", options=list(KINDS), default="name", required=True
+                ),
+                "note": st.column_config.TextColumn("Note"),
+            },
+        )
     )
     changed = edited != _rows(base)
     if st.button("Save glossary", type="primary", disabled=not changed, key="glossary_save"):
@@ -145,16 +168,15 @@ def _import(db: Store) -> None:
     if uploaded is None:
         return
     if st.button(f"Import {uploaded.name}", key="glossary_import"):
-        file = decode(uploaded.getvalue(), uploaded.name)
-        if uploaded.name.lower().endswith(".tbx"):
-            entries = glossary_io.parse_tbx(file.text, uploaded.name)
-        else:
-            entries = glossary_io.parse_csv(file.text, uploaded.name)
+        file = decode(uploaded.getvalue(), uploaded.name, keep_controls=True)
+        entries = glossary_io.parse_glossary(file.text, uploaded.name)
         result = review.import_glossary(db, entries, added_by=common.reviewer())
         _reload()
+        # The notice outlives the rerun that follows; a warning shown now would not.
+        warnings = "".join(f" Note: {render.md(w)}" for w in file.warnings)
         common.notify(
             f"Imported {render.md(uploaded.name)}: {result.added} added, {result.updated} changed, "
-            f"{result.unchanged} already there."
+            f"{result.unchanged} already there.{warnings}"
         )
         st.rerun()
 

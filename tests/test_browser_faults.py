@@ -1,0 +1,115 @@
+"""The app in a real browser over a database it cannot use: every page shows one line saying
+so, under its title, with no traceback and no path of the server's code.
+
+Started and driven as in test_browser (Debian's chromium through Playwright).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_browser import CHROMIUM, ROOT, _chromium_or_skip, _free_port, _wait_until_up
+
+from workbench import review
+from workbench.store import Store
+from workbench.textio import TextFile
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("review", "Review"),
+    ("documents", "Documents"),
+    ("glossary", "Glossary"),
+    ("scores", "Scores"),
+    ("export", "Export"),
+]
+# What a traceback or a leaked exception would show: Python source paths and frames.
+LEAKS = re.compile(r"Traceback|File \"|site-packages|\.py\b|sqlite3\.\w+Error")
+
+
+def _not_a_database(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_text("this is not a database\n", encoding="utf-8")
+    return path
+
+
+def _damaged(tmp_path: Path) -> Path:
+    """A real workbench database with every page after the first zeroed."""
+    path = tmp_path / "damaged.db"
+    with Store.open(path) as db:
+        review.import_aligned(
+            db, TextFile("a.de.txt", "Ein Satz.\nNoch einer.\n", "utf-8"), title="Soon damaged"
+        )
+    size = path.stat().st_size
+    with path.open("r+b") as file:
+        file.seek(4096)
+        file.write(b"\0" * (size - 4096))
+    return path
+
+
+@pytest.fixture(params=[_not_a_database, _damaged], ids=["not-a-database", "damaged"])
+def broken_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    _chromium_or_skip()
+    database = request.param(tmp_path)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "WORKBENCH_DB": str(database),
+        "WORKBENCH_MODEL": str(tmp_path / "no-model"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    log = (tmp_path / "streamlit.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_every_page_shows_one_line_and_no_traceback(broken_app: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path, title in PAGES:
+                page.goto(f"{broken_app}/{path}", wait_until="domcontentloaded")
+                main = page.locator('[data-testid="stMain"]')
+                expect(main.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=30_000)
+                errors = main.locator('[data-testid="stAlertContentError"]')
+                expect(errors).to_have_count(1, timeout=30_000)
+                message = errors.inner_text().strip()
+                assert "\n" not in message, (path, message)
+                assert "database" in message, (path, message)
+                assert page.locator('[data-testid="stException"]').count() == 0, path
+                text = page.locator("body").inner_text()
+                assert not LEAKS.search(text), (path, LEAKS.search(text))
+        finally:
+            browser.close()
