@@ -371,6 +371,28 @@ class Reviewer:
             re.compile(rf"Sentence {number}\b"), timeout=TIMEOUT_MS
         )
 
+    def expect_editor(self, text: str) -> None:
+        """Wait until the editor shows exactly text (the page paints a little after each run)."""
+        from playwright.sync_api import expect
+
+        expect(self.editor()).to_have_value(text, timeout=TIMEOUT_MS)
+
+    def expect_query(self, **params: str) -> None:
+        """Wait until the URL's query has these parameters (it may have others, e.g. a filter)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        try:
+            self.page.wait_for_function(
+                """(want) => {
+                  const query = new URLSearchParams(location.search);
+                  return Object.entries(want).every(([k, v]) => query.get(k) === v);
+                }""",
+                arg=params,
+                timeout=TIMEOUT_MS,
+            )
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"the URL {self.page.url} does not say {params}") from None
+
     def expect_notice(self, text: str | re.Pattern[str]) -> None:
         from playwright.sync_api import expect
 

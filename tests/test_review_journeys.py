@@ -104,7 +104,65 @@ def test_defect1_approving_on_an_older_document_keeps_the_reviewer_in_it(reviewe
         (STRIKE_ID, 3): ("approved", "Commuters have to prepare for full regional trains."),
         (STRIKE_ID, 5): ("draft", "The talks continue on Thursday."),
     }
-    assert reviewer.query() == {"doc": str(STRIKE_ID), "s": "5"}
+    reviewer.expect_query(doc=str(STRIKE_ID), s="5")
+
+
+@pytest.mark.parametrize("action", ["save draft", "go to sentence", "reload"])
+def test_defect1_after_an_approval_the_next_action_stays_put(reviewer, db_path, action):
+    """Defect 1: the first action after an approval on document 2 (picked in the selector).
+
+    Approve sentence 3 with the button (the page moves to sentence 4), then: type and press Save
+    draft / type 6 in "Go to sentence" / reload the page. Asserts the reviewer is still in
+    document 2, on sentence 4 (6 after "go to"), by the editor's text, the URL and, for the
+    save, the database. Today the stale label resets the selector: the save lands right but the
+    page jumps to the newest document's sentence 1, "go to" is overridden to sentence 1, and the
+    reload opens the newest document.
+    """
+    strike = db_state(db_path, STRIKE_ID)
+    reviewer.open()
+    _pick_document(reviewer, "Rail strike on Monday")
+    go_to = reviewer.page.get_by_label("Go to sentence")
+    go_to.fill("3")
+    with reviewer.rerun():
+        go_to.press("Enter")
+    reviewer.expect_sentence(3)
+    reviewer.click("approve")
+    reviewer.expect_sentence(4)
+
+    expected = 4
+    if action == "save draft":
+        reviewer.type_in_editor("The railway refunds tickets.")
+        reviewer.click("save")
+        reviewer.expect_notice("saved")
+        assert _written(db_path) == {
+            (STRIKE_ID, 3): ("approved", strike[2].mt),
+            (STRIKE_ID, 4): ("draft", "The railway refunds tickets."),
+        }
+    elif action == "go to sentence":
+        expected = 6
+        go_to.fill("6")
+        with reviewer.rerun():
+            go_to.press("Enter")
+    else:
+        reviewer.reload()
+
+    reviewer.expect_editor(
+        "The railway refunds tickets." if action == "save draft" else strike[expected - 1].mt
+    )
+    reviewer.expect_query(doc=str(STRIKE_ID), s=str(expected))
+
+
+def test_defect1_the_url_opens_the_document_by_its_id(reviewer, db_path):
+    """Defect 1: `?doc=1` is ignored today (the URL holds the selector's label instead).
+
+    Opens /?doc=1&s=2 and asserts the editor shows sentence 2 of document 1 and the URL keeps
+    doc=1&s=2. Today the page opens the newest document and drops doc from the URL.
+    """
+    pentagon = db_state(db_path, PENTAGON_ID)
+    reviewer.open(f"doc={PENTAGON_ID}&s=2")
+    reviewer.expect_sentence(2)
+    reviewer.expect_editor(pentagon[1].mt)
+    reviewer.expect_query(doc=str(PENTAGON_ID), s="2")
 
 
 def test_defect2_ctrl_s_in_the_editor_saves_exactly_what_was_typed(reviewer, db_path):
@@ -124,7 +182,7 @@ def test_defect2_ctrl_s_in_the_editor_saves_exactly_what_was_typed(reviewer, db_
     state = _sentence(db_path, TALKS_ID, 2)
     assert (state.status, state.reference) == ("draft", typed)
     reviewer.reload()
-    assert reviewer.editor().input_value() == typed
+    reviewer.expect_editor(typed)
 
 
 @pytest.mark.parametrize("away, back", [("Alt+ArrowDown", "Alt+ArrowUp"), ("Alt+ArrowUp", "Alt+ArrowDown")])
@@ -144,7 +202,7 @@ def test_defect3_alt_arrows_from_the_editor_keep_the_typed_text(reviewer, db_pat
     assert (state.status, state.reference) == ("draft", "The talks went on for over four hours.")
     reviewer.press(back)
     reviewer.expect_sentence(2)
-    assert reviewer.editor().input_value() == "The talks went on for over four hours."
+    reviewer.expect_editor("The talks went on for over four hours.")
 
 
 def test_defect4_ctrl_enter_in_the_flag_form_flags_and_does_not_approve(reviewer, db_path):
@@ -166,7 +224,7 @@ def test_defect4_ctrl_enter_in_the_flag_form_flags_and_does_not_approve(reviewer
     flags = [(f.text, f.correction) for f in state.flags if f.origin == "reviewer"]
     assert (flags, state.status != "approved") == ([("talks", "negotiations")], True)
     reviewer.expect_sentence(2)
-    assert reviewer.query()["s"] == "2"
+    reviewer.expect_query(s="2")
 
 
 def test_defect5_accept_without_everywhere_corrects_this_sentence(reviewer, db_path):
@@ -212,6 +270,8 @@ def test_defect6_import_pasted_text_twice_imports_it_once(reviewer, db_path):
     form keeps the text (the page pops its session keys, the browser keeps showing and sending
     the text) and the second press imports the same article again.
     """
+    from playwright.sync_api import expect
+
     reviewer.open()
     with reviewer.rerun():
         reviewer.page.get_by_role("link", name="Documents").click()
@@ -227,7 +287,8 @@ def test_defect6_import_pasted_text_twice_imports_it_once(reviewer, db_path):
         import_button.click()
 
     assert document_titles(db_path).count("Pasted article") == 1
-    assert (article.input_value(), reviewer.page.get_by_label("Title (optional)").input_value()) == ("", "")
+    expect(article).to_have_value("", timeout=TIMEOUT_MS)
+    expect(reviewer.page.get_by_label("Title (optional)")).to_have_value("", timeout=TIMEOUT_MS)
 
 
 def test_defect6_the_flag_form_is_empty_after_flagging(reviewer, db_path):
@@ -237,6 +298,8 @@ def test_defect6_the_flag_form_is_empty_after_flagging(reviewer, db_path):
     Asserts there is one reviewer flag on "Valery" and the form's fields are empty. Today the form
     still holds "Valery" / "Valeriy" and the second press adds the same flag again.
     """
+    from playwright.sync_api import expect
+
     reviewer.open(f"doc={TALKS_ID}&s=3")
     reviewer.expect_sentence(3)
     _open_flag_form(reviewer)
@@ -255,7 +318,8 @@ def test_defect6_the_flag_form_is_empty_after_flagging(reviewer, db_path):
 
     flags = [f for f in _sentence(db_path, TALKS_ID, 3).flags if f.origin == "reviewer"]
     assert [(f.text, f.correction) for f in flags] == [("Valery", "Valeriy")]
-    assert (typed.input_value(), correction.input_value()) == ("", "")
+    expect(typed).to_have_value("", timeout=TIMEOUT_MS)
+    expect(correction).to_have_value("", timeout=TIMEOUT_MS)
 
 
 # -- acceptance journeys -----------------------------------------------------------------------
@@ -276,7 +340,7 @@ def test_open_by_url_save_with_ctrl_s_approve_with_ctrl_enter_then_save_the_next
     reviewer.press("Control+s")
     reviewer.expect_notice("saved")
     assert _written(db_path) == {(STRIKE_ID, 3): ("draft", "Commuters must expect crowded regional trains.")}
-    assert reviewer.query() == {"doc": str(STRIKE_ID), "s": "3"}
+    reviewer.expect_query(doc=str(STRIKE_ID), s="3")
 
     reviewer.press("Control+Enter")
     reviewer.expect_notice("Approved")
@@ -288,7 +352,7 @@ def test_open_by_url_save_with_ctrl_s_approve_with_ctrl_enter_then_save_the_next
         (STRIKE_ID, 3): ("approved", "Commuters must expect crowded regional trains."),
         (STRIKE_ID, 4): ("draft", "Rail offers free refunds of tickets."),
     }
-    assert reviewer.query() == {"doc": str(STRIKE_ID), "s": "4"}
+    reviewer.expect_query(doc=str(STRIKE_ID), s="4")
 
 
 def test_two_documents_with_approvals_in_between_and_a_reload_after_each_action(reviewer, db_path):
@@ -302,9 +366,9 @@ def test_two_documents_with_approvals_in_between_and_a_reload_after_each_action(
 
     def reload_and_expect(document_id: int, number: int, text: str) -> None:
         reviewer.reload()
-        assert reviewer.query() == {"doc": str(document_id), "s": str(number)}
+        reviewer.expect_query(doc=str(document_id), s=str(number))
         reviewer.expect_sentence(number)
-        assert reviewer.editor().input_value() == text
+        reviewer.expect_editor(text)
 
     reviewer.open(f"doc={STRIKE_ID}&s=1")
     reviewer.type_in_editor("The drivers' union has called a nationwide strike for Monday.")
@@ -359,6 +423,8 @@ def test_two_reviewers_save_the_same_sentence_one_wins_the_other_is_told(browser
     and Bob's typed text is still in his editor (nothing overwritten on either side). Today
     ?doc=2 is ignored and Ctrl+S saves the text from before the typing.
     """
+    from playwright.sync_api import expect
+
     alice, bob = new_reviewer(browser, app), new_reviewer(browser, app)
     try:
         for person, name in ((alice, "Alice"), (bob, "Bob")):
@@ -382,10 +448,8 @@ def test_two_reviewers_save_the_same_sentence_one_wins_the_other_is_told(browser
             "Alice",
         )
         conflict = bob.page.get_by_test_id("stAlertContentError")
-        from playwright.sync_api import expect
-
         expect(conflict.first).to_contain_text("Alice", timeout=TIMEOUT_MS)
-        assert bob.editor().input_value() == "Bob: commuters should expect full trains."
+        bob.expect_editor("Bob: commuters should expect full trains.")
         assert _written(db_path) == {(STRIKE_ID, 3): ("draft", "Alice: commuters face crowded trains.")}
     finally:
         alice.page.context.close()
