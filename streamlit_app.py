@@ -28,7 +28,6 @@ def _first_open() -> None:
     seeded = common.import_seed_if_empty(db)
     if seeded is None:
         return
-    st.session_state["wb_document"] = seeded.document_id
     state = common.model_state()
     if state.backend is None:
         common.notify(

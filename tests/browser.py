@@ -5,7 +5,8 @@ seed documents of imported MT, and the database read back the way a test checks 
   with WORKBENCH_MODEL pointing at a missing folder: reviewing imported MT needs no model.
 - `seed(db_path)` imports DOCUMENTS through the library; in a fresh database they get ids 1, 2, 3,
   so document 3 is the newest (the one the Review page opens by default).
-- `db_state(db_path, document_id)` is the one place a test reads the result back.
+- `db_state(db_path, document_id)` is the one place a test reads the result back: it runs
+  `workbench show DOC --json`, as a script would.
 - `Reviewer` wraps a page with what a person does on the Review page: open a URL, type into the
   post-edit editor (never leaving it), press a shortcut, click a button, reload; each action
   waits for the app run it starts to finish, never for a fixed time.
@@ -13,6 +14,7 @@ seed documents of imported MT, and the database read back the way a test checks 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -28,9 +30,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from workbench import knowledge, review
+from workbench import knowledge
 from workbench.store import Store
 from workbench.textio import TextFile
+from workbench.workflows import detect
+from workbench.workflows import documents as document_flows
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -143,20 +147,20 @@ DOCUMENTS = (PENTAGON, STRIKE, TALKS)
 
 
 def seed(db_path: Path, documents: tuple[SeedDocument, ...] = DOCUMENTS) -> list[int]:
-    """Import the documents with their MT (model "imported") and store the name checks' flags,
-    as the app would on first view; returns the document ids in order."""
+    """Import the documents with their MT (system "imported") and store the name checks'
+    annotations, as the app would on first view; returns the document ids in order."""
     ids = []
     kb = knowledge.load_kb()
     with Store.open(db_path) as db:
         for doc in documents:
             stem = re.sub(r"\W+", "-", doc.title.lower()).strip("-")
-            result = review.import_aligned(
+            result = document_flows.import_aligned(
                 db,
                 TextFile(f"{stem}.de.txt", "".join(de + "\n" for de, _ in doc.pairs), "utf-8"),
                 mt=TextFile(f"{stem}.en.txt", "".join(en + "\n" for _, en in doc.pairs), "utf-8"),
                 title=doc.title,
             )
-            review.detect_flags(db, result.document_id, kb)
+            detect.detect(db, result.document_id, kb)
             ids.append(result.document_id)
     return ids
 
@@ -166,12 +170,18 @@ def seed(db_path: Path, documents: tuple[SeedDocument, ...] = DOCUMENTS) -> list
 
 @dataclass(frozen=True)
 class FlagState:
+    """An annotation as the tests compare it; ``side`` is where its text is (the MT span when
+    it has one, else the source span)."""
+
     side: str  # "src" | "mt"
     text: str
     correction: str
     status: str  # "open" | "accepted" | "dismissed"
     origin: str  # "reviewer" | "detector"
-    reviewer: str
+    reviewer: str  # who made it
+    category: str = ""
+    severity: str = ""
+    src: str = ""  # the source span's text when it has one besides the MT span
 
 
 @dataclass(frozen=True)
@@ -180,7 +190,7 @@ class SentenceState:
     source: str
     mt: str | None
     reference: str | None  # the post-edit, None when nobody saved one
-    status: str  # "untouched" | "draft" | "approved"
+    status: str  # "untouched" | "draft" | "approved" | "changed-since-approval"
     reviewer: str  # who last changed the reference ("" when untouched)
     flags: tuple[FlagState, ...]
 
@@ -190,26 +200,40 @@ class SentenceState:
         return self.reference if self.reference is not None else self.mt
 
 
-def db_state(db_path: Path, document_id: int) -> list[SentenceState]:
-    """Each sentence of a document as stored: source, MT, post-edit with status, and flags.
+def _flag(note: dict) -> FlagState:
+    span, side = (note["mt_span"], "mt") if note["mt_span"] else (note["src_span"], "src")
+    return FlagState(
+        side,
+        span["text"] if span else "",
+        note["correction"],
+        note["status"],
+        note["origin"],
+        note["rater"],
+        note["category"],
+        note["severity"],
+        note["src_span"]["text"] if note["mt_span"] and note["src_span"] else "",
+    )
 
-    The single place the browser tests read the database (to become `workbench show DOC --json`).
-    """
-    with Store.open(db_path) as db:
-        rows = db.review_rows(document_id)
+
+def db_state(db_path: Path, document_id: int) -> list[SentenceState]:
+    """Each sentence of a document as stored, read with `workbench show DOC --json`."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "workbench", "show", str(document_id), "--json", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return [
         SentenceState(
-            number=row.segment.position + 1,
-            source=row.segment.source,
-            mt=row.translation.text if row.translation else None,
-            reference=row.reference.text if row.reference else None,
-            status=row.reference.status if row.reference else "untouched",
-            reviewer=row.reference.reviewer if row.reference else "",
-            flags=tuple(
-                FlagState(f.side, f.text, f.correction, f.status, f.origin, f.reviewer) for f in row.flags
-            ),
+            number=sentence["number"],
+            source=sentence["source"],
+            mt=sentence["mt"],
+            reference=sentence["post_edit"],
+            status=sentence["status"],
+            reviewer=sentence["reviewer"] or "",
+            flags=tuple(_flag(note) for note in sentence["annotations"]),
         )
-        for row in rows
+        for sentence in json.loads(shown.stdout)["sentences"]
     ]
 
 
@@ -353,13 +377,46 @@ class Reviewer:
         return {k: v[-1] for k, v in parse_qs(urlparse(self.page.url).query).items()}
 
     def editor(self):
-        """The post-edit editor: inside the container keyed `editor` on the reworked page, else
-        today's text area found by its label."""
-        keyed = self.page.locator(".st-key-editor textarea")
-        return keyed.or_(self.page.locator('textarea[aria-label="Post-edited English"]')).first
+        """The post-edit editor: the text area inside the container keyed `editor`."""
+        return self.page.locator(".st-key-editor textarea").first
 
     def button(self, key: str):
         return self.page.locator(f".st-key-{key} button").first
+
+    def set_name(self, name: str) -> None:
+        """Type a reviewer name into the sidebar (it lasts for this session)."""
+        box = self.page.get_by_role("textbox", name="Reviewer", exact=True)
+        box.fill(name)
+        with self.rerun():
+            box.press("Enter")
+
+    def select_in_pair(self, side: str, text: str) -> None:
+        """Select ``text`` in the source ("src") or the MT ("mt") with the mouse, as a person
+        does: press at its first character, drag to its last, release."""
+        box = self.page.evaluate(
+            """([side, text]) => {
+              const holder = document.querySelector(`.wb-text[data-side="${side}"]`);
+              const walker = document.createTreeWalker(holder, NodeFilter.SHOW_TEXT);
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.indexOf(text);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + text.length);
+                const r = range.getBoundingClientRect();
+                return { x: r.left, y: r.top, width: r.width, height: r.height };
+              }
+              return null;
+            }""",
+            [side, text],
+        )
+        assert box is not None, f"{text!r} is not in the {side} text on the page"
+        y = box["y"] + box["height"] / 2
+        with self.rerun():
+            self.page.mouse.move(box["x"] + 1, y)
+            self.page.mouse.down()
+            self.page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
+            self.page.mouse.up()
 
     def sentence_header(self):
         return self.page.get_by_text(re.compile(r"^Sentence \d+")).first
@@ -464,8 +521,5 @@ def new_reviewer(browser, base_url: str, name: str | None = None) -> Reviewer:
     reviewer = Reviewer(context.new_page(), base_url)
     if name is not None:
         reviewer.open()
-        box = reviewer.page.get_by_label("Reviewer")
-        box.fill(name)
-        with reviewer.rerun():
-            box.press("Enter")
+        reviewer.set_name(name)
     return reviewer

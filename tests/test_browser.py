@@ -11,9 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import PENTAGON, REVIEWER, ROOT, chromium, chromium_or_skip, new_reviewer, running_app, seed
-
-from workbench.store import Store
+from browser import (
+    PENTAGON,
+    REVIEWER,
+    ROOT,
+    chromium,
+    chromium_or_skip,
+    db_state,
+    new_reviewer,
+    running_app,
+    seed,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +48,10 @@ def test_flag_a_name_reload_and_it_is_still_there(app_url: str, db_path: Path) -
         expect(pair).to_contain_text("General Mark Milli", timeout=30_000)
         expect(pair).to_contain_text("Der gemeinsame Stabschef")
 
-        page.get_by_text("Flag a span as a garbled name or term").click()
+        page.get_by_text("Flag an error: a garbled name, a term or any MQM error").click()
         page.get_by_label("…or type the exact text").fill("Gerasimo")
-        page.get_by_label("Correct spelling").fill("Gerasimov")
-        page.get_by_label("Correct spelling").press("Tab")
+        page.get_by_label("Correct spelling or text").fill("Gerasimov")
+        page.get_by_label("Correct spelling or text").press("Tab")
         page.get_by_role("button", name="Flag", exact=True).click()
         expect(page.get_by_text("Flagged “Gerasimo” → “Gerasimov”").first).to_be_visible(timeout=30_000)
 
@@ -51,13 +59,15 @@ def test_flag_a_name_reload_and_it_is_still_there(app_url: str, db_path: Path) -
         flagged = page.locator(f'.wb-pair mark.wb-flag[title*="flagged by {REVIEWER}"]')
         expect(flagged).to_have_text("Gerasimo", timeout=30_000)
         expect(flagged).to_have_attribute(
-            "title", f"Garbled name → Gerasimov (accepted, flagged by {REVIEWER})"
+            "title",
+            f"Accuracy/Mistranslation (garbled name), Major → Gerasimov (accepted, flagged by {REVIEWER})",
         )
         expect(page.locator(".wb-rows")).to_be_visible()
         page.wait_for_timeout(500)  # let the last paint settle before the screenshot
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
 
-    with Store.open(db_path) as db:
-        flags = [f for f in db.flags() if f.origin == "reviewer"]
-    assert [(f.text, f.correction, f.reviewer) for f in flags] == [("Gerasimo", "Gerasimov", REVIEWER)]
+    flags = [f for s in db_state(db_path, 1) for f in s.flags if f.origin == "reviewer"]
+    assert [(f.text, f.correction, f.reviewer, f.status) for f in flags] == [
+        ("Gerasimo", "Gerasimov", REVIEWER, "accepted")
+    ]

@@ -6,19 +6,16 @@ Started and driven as in test_browser (Debian's chromium through Playwright).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, ROOT, _chromium_or_skip, _free_port, _wait_until_up
+from browser import chromium, chromium_or_skip, running_app
 
-from workbench import review
 from workbench.store import Store
 from workbench.textio import TextFile
+from workbench.workflows import documents
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +40,7 @@ def _damaged(tmp_path: Path) -> Path:
     """A real workbench database with every page after the first zeroed."""
     path = tmp_path / "damaged.db"
     with Store.open(path) as db:
-        review.import_aligned(
+        documents.import_aligned(
             db, TextFile("a.de.txt", "Ein Satz.\nNoch einer.\n", "utf-8"), title="Soon damaged"
         )
     size = path.stat().st_size
@@ -55,61 +52,25 @@ def _damaged(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=[_not_a_database, _damaged], ids=["not-a-database", "damaged"])
 def broken_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    _chromium_or_skip()
-    database = request.param(tmp_path)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "WORKBENCH_DB": str(database),
-        "WORKBENCH_MODEL": str(tmp_path / "no-model"),
-        "HF_HUB_OFFLINE": "1",
-    }
-    log = (tmp_path / "streamlit.log").open("wb")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, server)
+    chromium_or_skip()
+    with running_app(request.param(tmp_path), tmp_path) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def test_every_page_shows_one_line_and_no_traceback(broken_app: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for path, title in PAGES:
-                page.goto(f"{broken_app}/{path}", wait_until="domcontentloaded")
-                main = page.locator('[data-testid="stMain"]')
-                expect(main.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=30_000)
-                errors = main.locator('[data-testid="stAlertContentError"]')
-                expect(errors).to_have_count(1, timeout=30_000)
-                message = errors.inner_text().strip()
-                assert "\n" not in message, (path, message)
-                assert "database" in message, (path, message)
-                assert page.locator('[data-testid="stException"]').count() == 0, path
-                text = page.locator("body").inner_text()
-                assert not LEAKS.search(text), (path, LEAKS.search(text))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for path, title in PAGES:
+            page.goto(f"{broken_app}/{path}", wait_until="domcontentloaded")
+            main = page.locator('[data-testid="stMain"]')
+            expect(main.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=30_000)
+            errors = main.locator('[data-testid="stAlertContentError"]')
+            expect(errors).to_have_count(1, timeout=30_000)
+            message = errors.inner_text().strip()
+            assert "\n" not in message, (path, message)
+            assert "database" in message, (path, message)
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            text = page.locator("body").inner_text()
+            assert not LEAKS.search(text), (path, LEAKS.search(text))

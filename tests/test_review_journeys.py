@@ -78,7 +78,7 @@ def _pick_document(person: Reviewer, title: str) -> None:
 
 
 def _open_flag_form(person: Reviewer) -> None:
-    person.page.get_by_text("Flag a span as a garbled name or term").click()
+    person.page.get_by_text("Flag an error: a garbled name, a term or any MQM error").click()
 
 
 # -- the defects seen, one test each ------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_defect4_ctrl_enter_in_the_flag_form_flags_and_does_not_approve(reviewer
     reviewer.expect_sentence(2)
     _open_flag_form(reviewer)
     reviewer.page.get_by_label("…or type the exact text").fill("talks")
-    reviewer.page.get_by_label("Correct spelling").click()
+    reviewer.page.get_by_label("Correct spelling or text").click()
     reviewer.page.keyboard.type("negotiations")
     reviewer.press("Control+Enter")
 
@@ -304,7 +304,7 @@ def test_defect6_the_flag_form_is_empty_after_flagging(reviewer, db_path):
     reviewer.expect_sentence(3)
     _open_flag_form(reviewer)
     typed = reviewer.page.get_by_label("…or type the exact text")
-    correction = reviewer.page.get_by_label("Correct spelling")
+    correction = reviewer.page.get_by_label("Correct spelling or text")
     typed.fill("Valery")
     correction.fill("Valeriy")
     flag_button = reviewer.page.get_by_role("button", name="Flag", exact=True)

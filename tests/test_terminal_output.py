@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench import review
 from workbench.cli import cli
 from workbench.store import Store
 from workbench.textio import TextFile, for_terminal, terminal_json
+from workbench.workflows import documents as review
+from workbench.workflows import glossary
 
 # An OSC sequence that retitles the terminal, a CSI that clears the screen (in its C1 form too),
 # a right-to-left override that shows the rest of the line backwards, and a line break.
@@ -48,8 +49,8 @@ def test_terminal_json_is_the_same_json_without_raw_controls() -> None:
 def hostile_db(db_path: Path) -> Path:
     with Store.open(db_path) as db:
         review.import_aligned(db, TextFile("evil.de.txt", "Ein Satz.\n", "utf-8"), title=EVIL)
-        review.add_to_glossary(db, EVIL, "Fine\x1b[31m", note="note\x07\rhidden")
-        review.accept_name(db, "Evil\x1b]0;pwned\x07", variants=["Ev\x9bil"])
+        glossary.add_to_glossary(db, EVIL, "Fine\x1b[31m", note="note\x07\rhidden")
+        glossary.accept_name(db, "Evil\x1b]0;pwned\x07", variants=["Ev\x9bil"])
     return db_path
 
 

@@ -11,9 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tinymodel import PAIRS
 
-from workbench import review
+from workbench import config
 from workbench.store import Store
 from workbench.textio import TextFile
+from workbench.ui import render
+from workbench.workflows import documents as review
+from workbench.workflows import glossary as glossary_flows
+from workbench.workflows import review as review_flows
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
@@ -150,7 +154,7 @@ def test_a_paste_whose_translation_fails_is_imported_once_and_the_form_cleared(
     at.button(key="paste_go").click().run()
     _assert_clean(at)
     assert "cannot load model" in _texts(at.error)
-    assert "paste_text" not in at.session_state  # the form is cleared: no second import
+    assert at.text_area(key="paste_text").value == ""  # the form is cleared: no second import
     with Store.open(db_path) as db:
         assert [d.title for d in db.documents()].count("Pasted once") == 1
 
@@ -181,18 +185,18 @@ def test_translate_flag_approve_score_and_export(tiny_model, db_path, monkeypatc
     assert at.selectbox(key="doc").value == doc.id
     gerasimov = next(i for i, (_, en) in enumerate(PAIRS) if "Gerasimov" in en) + 1
     _go_to(at, gerasimov)
-    key = f"new_{_segment_id(db_path, doc.id, gerasimov)}"
+    segment = _segment_id(db_path, doc.id, gerasimov)
+    key = f"new_{segment}"
     at.text_input(key=f"{key}_text").set_value("Gerasimov")
     at.text_input(key=f"{key}_fix").set_value("Valery Gerasimov")
-    at.checkbox(key=f"{key}_gloss").uncheck()
-    at.button(key=f"{key}_go").click().run()
+    at.checkbox(key=f"{key}_glossary").uncheck()
+    at.button(key=f"flag_go_{segment}").click().run()
     _assert_clean(at)
     assert "Flagged “Gerasimov” → “Valery Gerasimov”" in _texts(at.success)
-    # The flag is highlighted with its correction on hover, and the editor got the correction.
-    assert 'title="Garbled name → Valery Gerasimov' in _texts(at.markdown)
-    assert at.text_area(key=f"pe_{_segment_id(db_path, doc.id, gerasimov)}").value == (
-        "General Milley spoke with Valery Gerasimov."
-    )
+    # The flag is highlighted with its correction on hover, and the sentence got the correction.
+    assert 'title="Accuracy/Mistranslation (garbled name), Major → Valery Gerasimov' in _texts(at.markdown)
+    with Store.open(db_path) as db:
+        assert db.reference(segment).text == "General Milley spoke with Valery Gerasimov."
     at.button(key="approve").click().run()
     _assert_clean(at)
     _go_to(at, 1)
@@ -201,10 +205,10 @@ def test_translate_flag_approve_score_and_export(tiny_model, db_path, monkeypatc
 
     with Store.open(db_path) as db:
         approved = {a.text for a in db.approved_references(doc.id)}
-        flags = db.flags(document_id=doc.id)
+        notes = db.annotations(document_id=doc.id)
     assert approved == {"General Milley spoke with Valery Gerasimov.", PAIRS[0][1]}
-    assert [(f.text, f.correction, f.status, f.reviewer) for f in flags if f.origin == "reviewer"] == [
-        ("Gerasimov", "Valery Gerasimov", "accepted", review.default_reviewer())
+    assert [(a.text, a.correction, a.status, a.rater) for a in notes if a.origin == "reviewer"] == [
+        ("Gerasimov", "Valery Gerasimov", "accepted", config.reviewer())
     ]
 
     at.switch_page("workbench/ui/scores.py").run()
@@ -293,20 +297,24 @@ def test_uploaded_article_is_imported(db_path, monkeypatch, tmp_path):
 # -- no lost work ---------------------------------------------------------------------------------
 
 
-def test_stale_save_is_refused_and_the_reviewers_text_kept(db_path, monkeypatch, tmp_path):
+def test_a_stale_approval_is_refused_and_both_versions_are_shown(db_path, monkeypatch, tmp_path):
+    # Typed text kept through a conflict is a browser journey (test_review_journeys.py): only a
+    # real browser holds text that was never sent.
     _no_model(monkeypatch, tmp_path)
     doc = _import_pairs(db_path)
     at = _review_page(_app().run())
     seg = _segment_id(db_path, doc, 1)
-    at.text_area(key=f"pe_{seg}").set_value("My careful edit.").run()
     with Store.open(db_path) as db:  # another reviewer saves first
-        review.save_post_edit(db, seg, "Their edit.", reviewer="alice", expected_version=None)
+        review_flows.save_post_edit(db, seg, "Their edit.", reviewer="alice", expected_version=None)
     at.button(key="approve").click().run()
     _assert_clean(at)
-    assert "changed by alice" in _texts(at.error)
-    assert at.text_area(key=f"pe_{seg}").value == "My careful edit."
+    assert "Sentence 1 was changed by alice at" in _texts(at.error)
+    assert "Their edit." in _texts(at.markdown) and PAIRS[0][1] in _texts(at.markdown)  # theirs, mine
     with Store.open(db_path) as db:
-        assert db.reference(seg).text == "Their edit."
+        assert (db.reference(seg).text, db.reference(seg).status) == ("Their edit.", "draft")
+    at.button(key="take_theirs").click().run()
+    _assert_clean(at)
+    assert not at.error and "Took alice's version." in _texts(at.success)
 
 
 def test_messages_show_other_reviewers_names_and_typed_text_as_typed(db_path, monkeypatch, tmp_path):
@@ -315,54 +323,16 @@ def test_messages_show_other_reviewers_names_and_typed_text_as_typed(db_path, mo
     at = _review_page(_app().run())
     seg = _segment_id(db_path, doc, 1)
     with Store.open(db_path) as db:
-        review.save_post_edit(
+        review_flows.save_post_edit(
             db, seg, "Theirs.", reviewer="[Eve](javascript:alert(1)) **x**", expected_version=None
         )
     at.button(key="approve").click().run()
     assert r"changed by \[Eve\]\(javascript\:alert\(1\)\) \*\*x\*\*" in _texts(at.error)
+    at.button(key="take_theirs").click().run()
     at.text_input(key=f"new_{seg}_text").set_value(":red[absent]")
-    at.button(key=f"new_{seg}_go").click().run()
+    at.button(key=f"flag_go_{seg}").click().run()
     _assert_clean(at)
     assert r"\:red\[absent\]" in _texts(at.error) and ":red[" not in _texts(at.error)
-
-
-def test_flagging_a_name_while_post_editing_keeps_the_typed_text_and_corrects_it(
-    db_path, monkeypatch, tmp_path
-):
-    _no_model(monkeypatch, tmp_path)
-    with Store.open(db_path) as db:
-        doc = review.import_aligned(
-            db,
-            TextFile("s.de", "Der Präsident sprach heute mit Olaf Scholes.\n", "utf-8"),
-            mt=TextFile("s.en", "The president spoke with Olaf Scholes today.\n", "utf-8"),
-        ).document_id
-    at = _review_page(_app().run())
-    seg = _segment_id(db_path, doc, 1)
-    at.text_area(key=f"pe_{seg}").set_value("The President spoke with Olaf Scholes on Monday.").run()
-    at.text_input(key=f"new_{seg}_text").set_value("Scholes")
-    at.text_input(key=f"new_{seg}_fix").set_value("Scholz")
-    at.button(key=f"new_{seg}_go").click().run()
-    assert at.text_area(key=f"pe_{seg}").value == "The President spoke with Olaf Scholz on Monday."
-    at.button(key="approve").click().run()
-    _assert_clean(at)
-    assert not at.error, _texts(at.error)
-    with Store.open(db_path) as db:
-        assert [a.text for a in db.approved_references()] == [
-            "The President spoke with Olaf Scholz on Monday."
-        ]
-
-
-def test_typed_text_survives_page_switches(db_path, monkeypatch, tmp_path):
-    _no_model(monkeypatch, tmp_path)
-    doc = _import_pairs(db_path)
-    at = _review_page(_app().run())
-    _go_to(at, 3)
-    seg = _segment_id(db_path, doc, 3)
-    at.text_area(key=f"pe_{seg}").set_value("Unsaved words.").run()
-    at.switch_page("workbench/ui/glossary.py").run()
-    _review_page(at)
-    assert at.number_input(key="s").value == 3
-    assert at.text_area(key=f"pe_{seg}").value == "Unsaved words."
 
 
 def test_a_half_filled_flag_form_survives_page_switches_and_other_sentences(db_path, monkeypatch, tmp_path):
@@ -372,13 +342,13 @@ def test_a_half_filled_flag_form_survives_page_switches_and_other_sentences(db_p
     key = f"new_{_segment_id(db_path, doc, 1)}"
     at.text_input(key=f"{key}_text").set_value("General")
     at.text_input(key=f"{key}_fix").set_value("Gen.")
-    at.text_input(key=f"{key}_reason").set_value("house style").run()
+    at.text_input(key=f"{key}_comment").set_value("house style").run()
     at.switch_page("workbench/ui/documents.py").run()
     _review_page(at)
     _go_to(at, 2)
     _go_to(at, 1)
     _assert_clean(at)
-    typed = [at.text_input(key=f"{key}_{field}").value for field in ("text", "fix", "reason")]
+    typed = [at.text_input(key=f"{key}_{field}").value for field in ("text", "fix", "comment")]
     assert typed == ["General", "Gen.", "house style"]
 
 
@@ -387,24 +357,25 @@ def test_filters_show_flagged_and_unapproved_sentences(db_path, monkeypatch, tmp
     doc = _import_pairs(db_path)
     with Store.open(db_path) as db:
         segs = db.segments(doc)
-        review.approve(db, segs[0].id, reviewer="bob", expected_version=None)
-        review.flag_text(
+        review_flows.approve(db, segs[0].id, reviewer="bob", expected_version=None)
+        review_flows.flag_text(
             db,
             segs[4].id,
             "line",
             side="mt",
-            kind="terminology",
+            system_id=db.system("imported").id,
             reviewer="bob",
+            category="Terminology",
+            tags=(),
             correction="hotline",
-            model="imported",
         )
     at = _review_page(_app().run())
     at.segmented_control(key="filter").set_value("todo").run()
     assert at.number_input(key="s").value == 2  # sentence 1 is approved: the first one to do
-    at.segmented_control(key="filter").set_value("flagged").run()
+    at.segmented_control(key="filter").set_value("open").run()
     _assert_clean(at)
     assert at.number_input(key="s").value == 5
-    assert 'title="Term → hotline' in _texts(at.markdown)
+    assert 'title="Terminology, Major → hotline (open, flagged by bob)' in _texts(at.markdown)
 
 
 # -- glossary ---------------------------------------------------------------------------------------
@@ -435,7 +406,7 @@ def test_glossary_table_shows_entries_others_added_while_it_has_no_edits(db_path
     at = _app().run()
     at.switch_page("workbench/ui/glossary.py").run()
     with Store.open(db_path) as db:
-        review.add_to_glossary(db, "Scholes", "Scholz", added_by="bob")
+        glossary_flows.add_to_glossary(db, "Scholes", "Scholz", added_by="bob")
     at.run()
     _assert_clean(at)
     assert list(at.data_editor[0].value["wrong"]) == ["Scholes"]
@@ -481,16 +452,18 @@ def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_pat
     doc = _import_detect_document(db_path)
     at = _review_page(_app().run())
     _assert_clean(at)
-    # The detector's findings are stored as open flags and pre-highlighted with their suggestion.
-    assert 'title="Garbled name → Milley (open, detected)' in _texts(at.markdown)
+    # The detector's findings are stored as open annotations and pre-highlighted with their suggestion.
+    assert 'title="Accuracy/Mistranslation (garbled name), Major → Milley (open, detected)' in _texts(
+        at.markdown
+    )
     with Store.open(db_path) as db:
-        detected = {(f.side, f.text): f for f in db.flags(document_id=doc) if f.origin == "detector"}
-    assert detected[("mt", "Milli")].correction == detected[("mt", "Millie")].correction == "Milley"
-    assert detected[("mt", "Scholes")].correction == "Scholz"
+        detected = {a.text: a for a in db.annotations(document_id=doc) if a.origin == "detector"}
+    assert detected["Milli"].correction == detected["Millie"].correction == "Milley"
+    assert detected["Scholes"].correction == "Scholz"
 
-    at.button(key=f"flag_{detected[('mt', 'Milli')].id}_ok").click().run()
+    at.button(key=f"ann_{detected['Milli'].id}_ok").click().run()
     _assert_clean(at)
-    assert "Accepted “Milli” → “Milley”. 2 sentence(s) corrected, 2 glossary entries added." in _texts(
+    assert "Accepted “Milli” → “Milley”: 2 sentence(s) corrected, 2 glossary entries added." in _texts(
         at.success
     )
     with Store.open(db_path) as db:
@@ -503,7 +476,7 @@ def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_pat
             ("Millie", "Milley"),
         }
         assert "Milley" in {k.canonical for k in db.known_names()}
-        assert db.flag(detected[("mt", "Millie")].id).status == "accepted"
+        assert db.annotation(detected["Millie"].id).status == "accepted"
 
     # The accepted name is in the known names, downloadable from the Export page.
     at.switch_page("workbench/ui/export.py").run()
@@ -513,15 +486,14 @@ def test_detected_names_are_highlighted_and_accepting_fixes_every_variant(db_pat
 
     # Dismissing a finding removes its highlight; reopening the page does not raise it again.
     _go_to(at, 2)
-    at.button(key=f"flag_{detected[('mt', 'Scholes')].id}_no").click().run()
+    at.button(key=f"ann_{detected['Scholes'].id}_no").click().run()
     _assert_clean(at)
     at = _review_page(_app().run())
     _go_to(at, 2)
-    assert "<span>Chancellor Olaf Scholes met President" in _texts(at.markdown)  # no mark on the MT any more
+    assert "Chancellor Olaf Scholes met President" in _texts(at.markdown)
+    assert "Olaf <mark" not in _texts(at.markdown).split("Chancellor")[1]  # no mark on the MT any more
     with Store.open(db_path) as db:
-        assert [f.status for f in db.flags(document_id=doc) if f.text == "Scholes" and f.side == "mt"] == [
-            "dismissed"
-        ]
+        assert [a.status for a in db.annotations(document_id=doc) if a.text == "Scholes"] == ["dismissed"]
 
 
 # -- the escaped renderer ----------------------------------------------------------------------------
@@ -579,38 +551,69 @@ def test_a_model_that_appears_later_is_picked_up_by_try_again(tiny_model, db_pat
         assert [t.text for t in db.translations(doc).values()] == [en for _, en in PAIRS]
 
 
-def test_a_picked_candidate_is_flagged_on_its_side(db_path, monkeypatch, tmp_path):
-    _no_model(monkeypatch, tmp_path)
-    doc = _import_detect_document(db_path)
-    at = _review_page(_app().run())
-    seg = _segment_id(db_path, doc, 1)
-    pick = at.selectbox(key=f"new_{seg}_pick")
-    assert {"Mark Milli (source)", "Mark Milli (MT)"} <= set(pick.options)
-    pick.set_value(("src", "Mark Milli"))  # the side radio still says MT: the pick decides
-    at.text_input(key=f"new_{seg}_fix").set_value("Mark Milley")
-    at.checkbox(key=f"new_{seg}_gloss").uncheck()
-    at.button(key=f"new_{seg}_go").click().run()
-    _assert_clean(at)
-    with Store.open(db_path) as db:
-        [flag] = [f for f in db.flags(document_id=doc) if f.origin == "reviewer"]
-    assert (flag.side, flag.text, flag.correction, flag.status) == (
-        "src",
-        "Mark Milli",
-        "Mark Milley",
-        "accepted",
-    )
-
-
 def test_accepting_a_flag_someone_changed_meanwhile_is_refused(db_path, monkeypatch, tmp_path):
     _no_model(monkeypatch, tmp_path)
     doc = _import_detect_document(db_path)
     at = _review_page(_app().run())
     with Store.open(db_path) as db:
-        milli = next(f for f in db.flags(document_id=doc) if f.side == "mt" and f.text == "Milli")
-        review.set_flag_status(db, milli.id, "dismissed", reviewer="alice", expected_version=milli.version)
-    at.button(key=f"flag_{milli.id}_ok").click().run()
+        milli = next(a for a in db.annotations(document_id=doc) if a.text == "Milli")
+        review_flows.set_status(db, milli.id, "dismissed", reviewer="alice", expected_version=milli.version)
+    at.button(key=f"ann_{milli.id}_ok").click().run()
     _assert_clean(at)
     assert "changed by alice" in _texts(at.error)
     with Store.open(db_path) as db:
-        assert db.flag(milli.id).status == "dismissed"
+        assert db.annotation(milli.id).status == "dismissed"
         assert db.glossary_entries() == []
+
+
+# -- MQM annotation, search, history -----------------------------------------------------------------
+
+
+def test_an_mqm_error_on_the_whole_sentence_is_recorded_scored_and_in_the_history(
+    db_path, monkeypatch, tmp_path
+):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    at = _review_page(_app().run())
+    seg = _segment_id(db_path, doc, 1)
+    key = f"new_{seg}"
+    at.button(key=f"flag_go_{seg}").click().run()  # nothing selected, typed or ticked
+    assert "select the words in the source or the MT" in _texts(at.error)
+    at.selectbox(key=f"{key}_category").set_value("Fluency/Grammar")
+    at.selectbox(key=f"{key}_severity").set_value("Minor")
+    at.checkbox(key=f"{key}_name").uncheck()
+    at.checkbox(key=f"{key}_whole").check()
+    at.text_input(key=f"{key}_comment").set_value("wrong tense")
+    at.button(key=f"flag_go_{seg}").click().run()
+    _assert_clean(at)
+    assert "Flagged “the sentence” (Fluency/Grammar, Minor)." in _texts(at.success)
+    assert "MQM 1" in _texts(at.markdown)
+    with Store.open(db_path) as db:
+        [note] = db.annotations(segment_id=seg)
+    assert (note.category, note.severity, note.comment, note.mt, note.src, note.tags) == (
+        "Fluency/Grammar",
+        "Minor",
+        "wrong tense",
+        None,
+        None,
+        (),
+    )
+    assert at.text_input(key=f"{key}_comment").value == ""  # the form is empty for the next one
+    history = _texts(at.markdown)  # markdown source: user text is escaped there
+    summary = render.md("Fluency/Grammar (Minor) on “the sentence” in sentence 1")
+    entry = f"**{render.md(config.reviewer())}** · {summary}"
+    assert entry in history
+
+
+def test_search_finds_sentences_in_source_mt_and_post_edit(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    gerasimov = next(i for i, (_, en) in enumerate(PAIRS) if "Gerasimov" in en) + 1
+    at = _review_page(_app().run())
+    at.text_input(key="q").set_value("gerasimov").run()
+    _assert_clean(at)
+    assert at.number_input(key="s").value == gerasimov
+    assert "1 of 1 in this view" in _texts(at.markdown)
+    at.text_input(key="q").set_value("no such words").run()
+    assert "no sentence in this view" in _texts(at.success)
+    del doc

@@ -14,10 +14,10 @@ import pytest
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from workbench import review
 from workbench.store import Store
 from workbench.textio import TextFile
 from workbench.ui.common import UNEXPECTED_ERROR
+from workbench.workflows import documents as review
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
@@ -117,7 +117,7 @@ def test_every_page_says_in_one_line_that_the_database_cannot_be_opened(
     assert at.title[0].value == title
     assert len(at.error) == 1
     message = _texts(at.error)
-    assert message.startswith(f"cannot open the workbench database {not_a_database}: file is not a database")
+    assert message.startswith(f"{not_a_database} is not a workbench database (not an SQLite file).")
     assert "\n" not in message
 
 

@@ -6,6 +6,7 @@ from workbench.cli import review
 from workbench.cli.check import check
 from workbench.cli.names import names_group
 from workbench.cli.score import score
+from workbench.cli.show import show
 from workbench.cli.translate import model, translate
 
-ALL: list = [check, score, *review.COMMANDS, names_group, translate, model]
+ALL: list = [check, score, *review.COMMANDS, show, names_group, translate, model]

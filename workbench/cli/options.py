@@ -41,3 +41,13 @@ class Once(click.Option):
         if self.show_default and self._single_default is not None:
             extra["default"] = str(self._single_default)
         return extra
+
+
+db_option = click.option(
+    "--db",
+    default=None,
+    metavar="PATH|URL",
+    help="The database: a SQLite file or a postgresql:// URL (default: WORKBENCH_DB, else "
+    "~/.local/share/workbench/workbench.db).",
+)
+"""--db, as every command that opens the database takes it."""

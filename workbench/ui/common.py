@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,11 @@ from typing import Any
 
 import streamlit as st
 
-from workbench import config, review
+from workbench import config
 from workbench.errors import ModelLoadError, WorkbenchError
 from workbench.store import Store
 from workbench.ui import render
+from workbench.workflows import detect, documents, translate
 
 log = logging.getLogger("workbench.ui")
 
@@ -51,12 +53,12 @@ class SeedResult:
 
 def seed_path() -> Path | None:
     """The bundled seed article of this installation, if it has one."""
-    return review.seed_file(config.seeds_dir())
+    return documents.seed_file(config.seeds_dir())
 
 
 def import_seed_if_empty(db: Store) -> SeedResult | None:
     """The bundled seed article, imported on the database's first open (see review)."""
-    document_id = review.import_seed_if_empty(db, config.seeds_dir())
+    document_id = documents.import_seed_if_empty(db, config.seeds_dir())
     if document_id is None:
         return None
     return SeedResult(document_id, db.document(document_id).title)
@@ -64,7 +66,7 @@ def import_seed_if_empty(db: Store) -> SeedResult | None:
 
 def import_seed(db: Store) -> SeedResult:
     """Open the bundled seed article as a new document (the Documents page button)."""
-    result = review.import_seed(db, config.seeds_dir(), created_by=reviewer())
+    result = documents.import_seed(db, config.seeds_dir(), created_by=reviewer())
     return SeedResult(result.document_id, result.title)
 
 
@@ -124,7 +126,7 @@ _translate_lock = threading.Lock()
 
 def translate_with_progress(
     db: Store, document_id: int, label: str = "Translating"
-) -> review.TranslateResult:
+) -> translate.TranslateResult:
     """Translate a document with a progress bar; raises ModelLoadError when no model loads."""
     from workbench.engine import DecodeOptions
 
@@ -141,7 +143,7 @@ def translate_with_progress(
         bar.progress(min(done / total, 1.0), text=f"{label}: {min(done, total)} of {total} sentences")
 
     with _translate_lock:
-        result = review.translate_document(db, document_id, state.backend, DecodeOptions(), progress)
+        result = translate.translate_document(db, document_id, state.backend, DecodeOptions(), progress)
     bar.progress(1.0, text=f"{label}: done ({result.n_segments} sentences, {result.n_cached} from cache)")
     return result
 
@@ -151,13 +153,13 @@ def translate_with_progress(
 
 def reviewer() -> str:
     name = st.session_state.get(REVIEWER_KEY, "").strip()
-    return name or review.default_reviewer()
+    return name or config.reviewer()
 
 
 def reviewer_box() -> None:
     """The reviewer's name in the sidebar, kept for the whole session."""
     if not st.session_state.get(REVIEWER_KEY):
-        st.session_state[REVIEWER_KEY] = review.default_reviewer()
+        st.session_state[REVIEWER_KEY] = config.reviewer()
     st.sidebar.text_input(
         "Reviewer",
         key=REVIEWER_KEY,
@@ -166,16 +168,28 @@ def reviewer_box() -> None:
     )
 
 
+NOTICE_SECONDS = 20
+
+
 def notify(message: str) -> None:
-    """Confirm a save: a toast now, and a success line that survives the rerun that follows."""
-    st.session_state[_NOTICE_KEY] = message
+    """Confirm an action: a toast, and a success line under the page title that stays for a
+    while (a component's update can rerun the page right after the action; the line must
+    outlive that, not flash by)."""
+    st.session_state[_NOTICE_KEY] = (message, time.monotonic(), False)
 
 
 def show_notice() -> None:
-    message = st.session_state.pop(_NOTICE_KEY, None)
-    if message:
+    notice = st.session_state.get(_NOTICE_KEY)
+    if notice is None:
+        return
+    message, at, toasted = notice
+    if time.monotonic() - at > NOTICE_SECONDS:
+        st.session_state.pop(_NOTICE_KEY, None)
+        return
+    if not toasted:
         st.toast(message, icon=":material/check_circle:")
-        st.success(message)
+        st.session_state[_NOTICE_KEY] = (message, at, True)
+    st.success(message)
 
 
 @contextmanager
@@ -238,21 +252,41 @@ def knowledge_name_forms() -> list[Any]:
     return name_metrics.load_name_forms_csv(knowledge.default_kb_path())
 
 
-def ensure_detected(db: Store, document_id: int, *, force: bool = False) -> int:
-    """Store the name checks' findings on a document as open flags (review.detect_flags);
-    returns how many were new. Runs once per session per set of translations, or when forced
-    after translating, so a rerun of the page does not check again."""
+def ensure_detected(db: Store, document_id: int, system_id: int | None, *, force: bool = False) -> int:
+    """Store the name checks' findings on a document's system as open annotations
+    (detect.detect); returns how many were new. Runs once per session per set of that system's
+    translations, or when forced after translating, so a rerun of the page does not check again."""
+    translations = db.translations(document_id, system_id) if system_id is not None else {}
     fingerprint = (
         document_id,
-        tuple(sorted((t.segment_id, t.id) for t in db.translations(document_id).values())),
+        system_id,
+        tuple(sorted((t.segment_id, t.id, t.created) for t in translations.values())),
     )
     checked: set[Any] = st.session_state.setdefault(_DETECTED_KEY, set())
     if fingerprint in checked and not force:
         return 0
     checked.add(fingerprint)
-    return review.detect_flags(db, document_id, knowledge_base(db))
+    return detect.detect(db, document_id, knowledge_base(db), system_id=system_id)
+
+
+def translate_offer(db: Store, document_id: int, rows: Sequence[Any]) -> None:
+    """Offer to translate a document some of whose sentences have no MT by the system shown."""
+    if rows and all(r.translation is not None for r in rows):
+        return
+    state = model_state()
+    if state.backend is None:
+        model_help(state, "review")
+        return
+    missing = sum(r.translation is None for r in rows)
+    st.info(f"{missing} of {len(rows)} sentences have no machine translation by this system yet.")
+    if st.button("Translate this document", type="primary", key="translate_doc"):
+        with user_errors():
+            result = translate_with_progress(db, document_id)
+            ensure_detected(db, document_id, db.system(result.system).id, force=True)
+            notify(f"Translated {result.n_segments} sentences.")
+            st.rerun()
 
 
 def name_candidates(db: Store, row: Any) -> list[tuple[str, str]]:
-    """(side, text) the reviewer may want to flag in one sentence (review.name_candidates)."""
-    return review.name_candidates(row, knowledge_base(db))
+    """(side, text) the reviewer may want to flag in one sentence (detect.name_candidates)."""
+    return detect.name_candidates(row, knowledge_base(db))

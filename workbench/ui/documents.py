@@ -5,26 +5,46 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import review
+from workbench.errors import WorkbenchError
 from workbench.store import Store
 from workbench.textio import MAX_BYTES, decode
-from workbench.ui import common, render
-from workbench.ui.review import DOC_KEY, POS_KEY
+from workbench.ui import common, render, state
+from workbench.workflows import documents
 
 REVIEW_PAGE = "workbench/ui/review.py"
 # Decoding warnings of the last upload, shown after the rerun that follows the import.
 _WARNINGS_KEY = "_wb_upload_warnings"
-
-
-def _select(document_id: int) -> None:
-    """Make document_id the one the Review page opens, at its first sentence."""
-    st.session_state[DOC_KEY] = document_id
-    st.session_state[POS_KEY] = 1
+_ERROR_KEY = "_wb_import_error"
+# A document imported by a button's callback, to translate in the page run that follows.
+_PENDING_KEY = "_wb_pending_import"
+_LAST_KEY = "_wb_last_imported"
 
 
 def _open_in_review(document_id: int) -> None:
-    _select(document_id)
+    state.open_document(document_id)
     st.switch_page(REVIEW_PAGE)
+
+
+def _imported(result: documents.ImportResult) -> None:
+    st.session_state[_PENDING_KEY] = (result.document_id, result.title, result.n_segments)
+    st.session_state[_LAST_KEY] = result.document_id
+    state.open_document(result.document_id)
+
+
+def _import_pasted() -> None:
+    """The paste form's submit: import, then empty the form at once, so pressing the button
+    again cannot import the same article twice."""
+    text, title = st.session_state.get("paste_text", ""), st.session_state.get("paste_title", "")
+    try:
+        result = documents.import_article(
+            common.store(), text, title=title or "", created_by=common.reviewer()
+        )
+    except WorkbenchError as err:
+        st.session_state[_ERROR_KEY] = render.md(str(err))
+        return
+    st.session_state["paste_text"] = ""
+    st.session_state["paste_title"] = ""
+    _imported(result)
 
 
 def _after_import(db: Store, document_id: int, title: str, n_segments: int) -> None:
@@ -35,29 +55,21 @@ def _after_import(db: Store, document_id: int, title: str, n_segments: int) -> N
             f"Imported “{render.md(title)}” ({n_segments} sentences). No model to translate it: see above."
         )
         return
-    common.translate_with_progress(db, document_id)
-    common.ensure_detected(db, document_id, force=True)
+    result = common.translate_with_progress(db, document_id)
+    common.ensure_detected(db, document_id, db.system(result.system).id, force=True)
     common.notify(f"Imported and translated “{render.md(title)}” ({n_segments} sentences).")
 
 
-def _paste(db: Store) -> None:
-    title = st.text_input("Title (optional)", key="paste_title", persist_state="session")
-    text = st.text_area(
-        "German article",
-        key="paste_text",
-        height=220,
-        persist_state="session",
-        placeholder="Paste the article here: one paragraph per line; sentences are split for you.",
-    )
-    if st.button("Import pasted text", type="primary", key="paste_go"):
-        result = review.import_article(db, text, title=title or "", created_by=common.reviewer())
-        # The article is in the database now: clear the form before translating, so a failed
-        # translation cannot lead to importing the same text twice.
-        st.session_state.pop("paste_text", None)
-        st.session_state.pop("paste_title", None)
-        _select(result.document_id)
-        _after_import(db, result.document_id, result.title, result.n_segments)
-        st.rerun()
+def _paste() -> None:
+    with st.form("paste", border=False, enter_to_submit=False):
+        st.text_input("Title (optional)", key="paste_title")
+        st.text_area(
+            "German article",
+            key="paste_text",
+            height=220,
+            placeholder="Paste the article here: one paragraph per line; sentences are split for you.",
+        )
+        st.form_submit_button("Import pasted text", type="primary", key="paste_go", on_click=_import_pasted)
 
 
 def _upload(db: Store) -> None:
@@ -71,10 +83,11 @@ def _upload(db: Store) -> None:
         return
     if st.button(f"Import {uploaded.name}", type="primary", key="upload_go"):
         file = decode(uploaded.getvalue(), uploaded.name)
-        result = review.import_article(db, file.text, source_name=uploaded.name, created_by=common.reviewer())
+        result = documents.import_article(
+            db, file.text, source_name=uploaded.name, created_by=common.reviewer()
+        )
         st.session_state[_WARNINGS_KEY] = [render.md(warning) for warning in file.warnings]
-        _after_import(db, result.document_id, result.title, result.n_segments)
-        _select(result.document_id)
+        _imported(result)
         st.rerun()
 
 
@@ -88,8 +101,12 @@ def _seed(db: Store) -> None:
     )
     if st.button("Open the seed article", key="seed_go"):
         seeded = common.import_seed(db)
-        _after_import(db, seeded.document_id, seeded.title, len(db.segments(seeded.document_id)))
-        _select(seeded.document_id)
+        st.session_state[_PENDING_KEY] = (
+            seeded.document_id,
+            seeded.title,
+            len(db.segments(seeded.document_id)),
+        )
+        st.session_state[_LAST_KEY] = seeded.document_id
         st.rerun()
 
 
@@ -107,6 +124,7 @@ def _document_list(db: Store) -> None:
                 "Sentences": d.n_segments,
                 "Translated": d.n_translated,
                 "Flagged": d.n_flagged,
+                "Open issues": d.n_open,
                 "Approved": d.n_approved,
                 "Progress": d.n_approved / d.n_segments if d.n_segments else 0.0,
                 "Added": d.created[:16].replace("T", " "),
@@ -124,9 +142,8 @@ def _document_list(db: Store) -> None:
     by_id = {d.id: d for d in docs}
     ids = list(by_id)
     if st.session_state.get("docs_pick") not in ids:
-        st.session_state["docs_pick"] = (
-            st.session_state.get(DOC_KEY) if st.session_state.get(DOC_KEY) in ids else ids[0]
-        )
+        last = st.session_state.get(_LAST_KEY)
+        st.session_state["docs_pick"] = last if last in ids else ids[0]
     cols = st.columns([4, 1.3, 1.3, 1], vertical_alignment="bottom")
     picked = cols[0].selectbox("Document", ids, key="docs_pick", format_func=lambda i: by_id[i].title)
     if cols[1].button("Open in Review", type="primary", key="docs_review", width="stretch"):
@@ -140,24 +157,31 @@ def _document_list(db: Store) -> None:
         help="Translate (again) with the configured model; cached sentences are instant.",
     ):
         result = common.translate_with_progress(db, picked)
-        common.ensure_detected(db, picked, force=True)
+        common.ensure_detected(db, picked, db.system(result.system).id, force=True)
         common.notify(f"Translated {result.n_segments} sentences of “{render.md(by_id[picked].title)}”.")
         st.rerun()
     with cols[3].popover("Delete", width="stretch"):
         st.markdown(f"Delete “{render.md(by_id[picked].title)}” with its translations, flags and references?")
         if st.button("Yes, delete", key="docs_delete"):
-            review.delete_document(db, picked)
+            documents.delete_document(db, picked, actor=common.reviewer())
             common.notify(f"Deleted “{render.md(by_id[picked].title)}”.")
             st.rerun()
 
 
 def render_page() -> None:
     st.title("Documents")
-    common.show_notice()
-    for warning in st.session_state.pop(_WARNINGS_KEY, []):
-        st.warning(warning)
     db = common.store()
     state = common.model_state()
+    if pending := st.session_state.pop(_PENDING_KEY, None):
+        # Translate what a button just imported; the page is drawn in full after that.
+        with common.user_errors():
+            _after_import(db, *pending)
+            st.rerun()
+    common.show_notice()
+    if error := st.session_state.pop(_ERROR_KEY, None):
+        st.error(error)
+    for warning in st.session_state.pop(_WARNINGS_KEY, []):
+        st.warning(warning)
     if state.backend is None:
         common.model_help(state, "documents")
     else:
@@ -167,7 +191,7 @@ def render_page() -> None:
     paste, upload, seed = st.tabs(["Paste", "Upload a file", "Seed article"])
     with common.user_errors():
         with paste:
-            _paste(db)
+            _paste()
         with upload:
             _upload(db)
         with seed:

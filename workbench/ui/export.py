@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import glossary_io, review
+from workbench import glossary_io
 from workbench.store import Store
 from workbench.ui import common
+from workbench.workflows import documents, glossary
 
 _ALL = 0  # selectbox value for "every document"
 REFERENCE_FORMATS = {
@@ -26,14 +27,14 @@ def _references(db: Store) -> None:
     titles = {_ALL: "All documents", **{d.id: f"{d.title} ({d.n_approved} approved)" for d in docs}}
     picked = st.selectbox("Documents", list(titles), format_func=titles.get, key="export_doc")
     document_id = None if picked == _ALL else picked
-    units = review.export_units(db, document_id)
+    units = documents.export_units(db, document_id)
     st.caption(f"{len(units)} approved sentence pairs (German de-DE, English en-US).")
     stem = "references" if document_id is None else f"references-doc{document_id}"
     cols = st.columns(len(REFERENCE_FORMATS))
     for col, (fmt, (label, mime)) in zip(cols, REFERENCE_FORMATS.items(), strict=True):
         col.download_button(
             f"Download {fmt.upper()}",
-            review.export_bytes(db, fmt, document_id),
+            documents.export_bytes(db, fmt, document_id),
             f"{stem}.{fmt}",
             mime,
             help=label,
@@ -42,7 +43,7 @@ def _references(db: Store) -> None:
             on_click="ignore",
         )
     with st.expander("Preview (JSONL, first 5 lines)"):
-        preview = review.export_bytes(db, "jsonl", document_id).decode("utf-8").splitlines()[:5]
+        preview = documents.export_bytes(db, "jsonl", document_id).decode("utf-8").splitlines()[:5]
         st.code("\n".join(preview), language="json")
 
 
@@ -86,7 +87,7 @@ def _known_names(db: Store) -> None:
     )
     st.download_button(
         "Download known names CSV",
-        review.known_names_csv(known),
+        glossary.known_names_csv(known),
         "known-names.csv",
         "text/csv",
         key="export_names_csv",

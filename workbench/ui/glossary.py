@@ -10,12 +10,13 @@ from typing import Any
 
 import streamlit as st
 
-from workbench import glossary_io, review
+from workbench import glossary_io
 from workbench.errors import ConflictError, GlossaryError, WorkbenchError
 from workbench.glossary import KINDS, GlossaryEntry
 from workbench.store import Store
 from workbench.textio import decode
 from workbench.ui import common, render
+from workbench.workflows import glossary as glossary_flow
 
 _TABLE_KEY = "glossary_table"
 _VERSION_KEY = "_wb_glossary_table_version"
@@ -106,7 +107,9 @@ def _editor(db: Store) -> None:
     changed = edited != _rows(base)
     if st.button("Save glossary", type="primary", disabled=not changed, key="glossary_save"):
         try:
-            result = review.save_glossary_table(db, base, _entries(edited, base), reviewer=common.reviewer())
+            result = glossary_flow.save_glossary_table(
+                db, base, _entries(edited, base), reviewer=common.reviewer()
+            )
         except ConflictError as err:
             st.error(render.md(str(err)))
             st.button("Discard my table edits and reload", key="glossary_reload", on_click=_reload)
@@ -133,7 +136,7 @@ _ERROR_KEY = "_wb_glossary_error"
 def _add_entry() -> None:
     state = st.session_state
     try:
-        entry = review.add_to_glossary(
+        entry = glossary_flow.add_to_glossary(
             common.store(),
             state.get("glossary_add_wrong", ""),
             state.get("glossary_add_right", ""),
@@ -170,7 +173,7 @@ def _import(db: Store) -> None:
     if st.button(f"Import {uploaded.name}", key="glossary_import"):
         file = decode(uploaded.getvalue(), uploaded.name, keep_controls=True)
         entries = glossary_io.parse_glossary(file.text, uploaded.name)
-        result = review.import_glossary(db, entries, added_by=common.reviewer())
+        result = glossary_flow.import_glossary(db, entries, added_by=common.reviewer())
         _reload()
         # The notice outlives the rerun that follows; a warning shown now would not.
         warnings = "".join(f" Note: {render.md(w)}" for w in file.warnings)

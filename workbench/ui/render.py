@@ -7,6 +7,7 @@ functions are pure (no Streamlit) so the escaping can be tested on its own.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections.abc import Sequence
@@ -47,6 +48,14 @@ mark.wb-flag.wb-suggested { background: #fff4c2; border-bottom: 2px dashed #b581
   color: #888; margin-bottom: 4px; }
 .wb-pair .wb-boiler { color: #9aa0a6; font-style: italic; }
 .wb-muted { color: #999; font-style: italic; }
+.wb-quote { border-left: 3px solid #c9ced6; padding: 6px 10px; background: #fafbfc; white-space: pre-wrap; }
+.wb-diff { line-height: 1.6; white-space: pre-wrap; }
+.wb-diff del.wb-del { background: #fde2e1; color: #9b1c1c; }
+.wb-diff ins.wb-ins { background: #dff3e4; color: #1d5b2c; text-decoration: underline; }
+.wb-step { margin-bottom: 8px; }
+.wb-step .wb-label, .wb-side .wb-label { display: block; font-size: 0.75rem; text-transform: uppercase;
+  letter-spacing: .04em; color: #888; margin-bottom: 4px; }
+.wb-picker .wb-text { white-space: pre-wrap; cursor: text; }
 </style>
 """
 
@@ -182,3 +191,38 @@ def pair(source_html: str, mt_html: str, *, boilerplate: bool = False) -> str:
         f'<div><span class="wb-label">Machine translation</span><span{cls}>{mt_html}</span></div>'
         "</div>"
     )
+
+
+def quote(text: str) -> str:
+    """A reviewer's or a colleague's text as a block, escaped."""
+    return f'<div class="wb-quote">{esc(text)}</div>'
+
+
+_WORDS = re.compile(r"\s+|[^\s\w]|\w+")
+
+
+def word_diff(before: str, after: str) -> str:
+    """``before`` -> ``after`` word by word: removed words struck through, added ones underlined."""
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            out.append(f'<del class="wb-del">{esc("".join(old[i1:i2]))}</del>')
+        if op in ("replace", "insert"):
+            out.append(f'<ins class="wb-ins">{esc("".join(new[j1:j2]))}</ins>')
+        if op == "equal":
+            out.append(esc("".join(old[i1:i2])))
+    return f'<div class="wb-diff">{"".join(out)}</div>'
+
+
+def changes(raw: str, mt: str, post_edit: str | None) -> str:
+    """The sentence's way from the model to the reviewer: raw MT -> MT with the glossary
+    applied -> post-edit, each step as a word diff (or "no change")."""
+    steps = [("Glossary applied to the raw MT", raw, mt)]
+    if post_edit is not None:
+        steps.append(("Post-edit of the MT", mt, post_edit))
+    parts = []
+    for label, before, after in steps:
+        body = word_diff(before, after) if before != after else '<div class="wb-muted">no change</div>'
+        parts.append(f'<div class="wb-step"><span class="wb-label">{esc(label)}</span>{body}</div>')
+    return "".join(parts)

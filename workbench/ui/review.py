@@ -1,571 +1,503 @@
-"""Review page: German source and MT side by side, one sentence at a time plus an overview.
+"""Review page: German source and MT side by side, one sentence at a time, with its post-edit,
+its MQM annotations, what changed, and the document's history.
 
-The focused sentence has the editor, its flags and the flag form; Previous / Next and
-"Approve & next" (also on keyboard shortcuts) walk the filtered list so the reviewer never
-hunts with the mouse. The document, filter and sentence live in the URL, so a reload
-comes back to the same place; typed text persists across reruns and page switches.
+Every action acts on the sentence on screen (its identity is bound when the page is drawn,
+never looked up again from a label or a position), then leaves the reviewer where they
+expect: on the same sentence, or on the next one for "& next". The post-edit box owns the
+keyboard (see components.post_editor), so a shortcut always carries exactly the typed text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import streamlit as st
 
-from workbench import glossary, review
-from workbench.errors import WorkbenchError
-from workbench.glossary import GlossaryEntry
-from workbench.store import FlagRow, ReviewRow, Store
-from workbench.ui import common, render
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.store import ReviewRow, Store
+from workbench.ui import annotations, common, components, render, state
+from workbench.ui.state import Location
+from workbench.when import local
+from workbench.workflows import review
+from workbench.workflows.documents import status_of
 
-FILTERS = {"all": "All", "flagged": "Flagged", "todo": "Not yet approved"}
-FLAG_KINDS = {"garbled-name": "Garbled name", "terminology": "Term", "other": "Other"}
-SIDES = {"mt": "Machine translation", "src": "German source"}
-_ERROR_KEY = "_wb_review_error"
-_BASE_KEY = "_wb_editor_base"  # segment id -> (reference version, text the editor started with)
-DOC_KEY = "doc"
-POS_KEY = "s"
-FILTER_KEY = "filter"
-
-
-# -- state helpers ------------------------------------------------------------------------------
+STATUS_LABELS = {
+    "untouched": "not reviewed",
+    "draft": "draft",
+    "approved": "approved",
+    "changed-since-approval": "changed since approval",
+}
 
 
-def _editor_key(segment_id: int) -> str:
-    return f"pe_{segment_id}"
+# -- which sentences are in view ---------------------------------------------------------------
 
 
-def _matches(row: ReviewRow, filter_: str) -> bool:
-    if filter_ == "flagged":
-        return any(f.status != "dismissed" for f in row.flags)
-    if filter_ == "todo":
-        return row.reference is None or row.reference.status != "approved"
+def matches(row: ReviewRow, location: Location) -> bool:
+    if location.hide_boilerplate and row.segment.boilerplate:
+        return False
+    if location.search:
+        needle = location.search.casefold()
+        texts = [row.segment.source, row.translation.text if row.translation else "", _english(row)]
+        if not any(needle in text.casefold() for text in texts):
+            return False
+    ref = row.reference.status if row.reference else None
+    if location.filter == "open":
+        return any(a.status == "open" and a.category != "No-error" for a in row.annotations)
+    if location.filter == "todo":
+        return ref != "approved"
+    if location.filter == "changed":
+        return ref == "changed"
     return True
 
 
-def _go(number: int) -> None:
-    st.session_state[POS_KEY] = number
-
-
-def _snap(document_id: int) -> None:
-    """After a filter change, stay on the current sentence if it is in the new view, else go
-    to the next one that is."""
-    filter_ = st.session_state.get(FILTER_KEY) or "all"
-    numbers = [
-        r.segment.position + 1 for r in common.store().review_rows(document_id) if _matches(r, filter_)
-    ]
-    if numbers:
-        wanted = st.session_state.get(POS_KEY) or 1
-        st.session_state[POS_KEY] = next((n for n in numbers if n >= wanted), numbers[0])
-
-
-def _fail(err: WorkbenchError) -> None:
-    st.session_state[_ERROR_KEY] = render.md(str(err))
-
-
-def _default_english(row: ReviewRow) -> str:
+def _english(row: ReviewRow) -> str:
     if row.reference is not None:
         return row.reference.text
     return row.translation.text if row.translation is not None else ""
 
 
-def _prepare_editor(row: ReviewRow) -> str:
-    """Initialise (or refresh) the post-edit editor of a sentence; returns its key.
-
-    Text the reviewer typed is never replaced. An untouched editor follows the database,
-    e.g. after "apply to every occurrence" changed this sentence's reference.
-    """
-    key = _editor_key(row.segment.id)
-    bases: dict[int, tuple[int | None, str]] = st.session_state.setdefault(_BASE_KEY, {})
-    version = row.reference.version if row.reference else None
-    base = bases.get(row.segment.id)
-    untouched = base is not None and st.session_state.get(key, base[1]) == base[1]
-    if base is None or key not in st.session_state or (untouched and base[0] != version):
-        text = _default_english(row)
-        st.session_state[key] = text
-        bases[row.segment.id] = (version, text)
-    return key
+# -- saving what the editor holds --------------------------------------------------------------
 
 
-def _saved(row_id: int, text: str, version: int) -> None:
-    st.session_state[_editor_key(row_id)] = text
-    st.session_state[_BASE_KEY][row_id] = (version, text)
+def _editor_key(row: ReviewRow) -> str:
+    return f"editor_{row.segment.id}"
 
 
-# -- actions (button callbacks: they run before the page is drawn again) ------------------------
+def _fail(err: WorkbenchError, row: ReviewRow | None = None, mine: str | None = None) -> None:
+    if isinstance(err, ConflictError) and row is not None and mine is not None:
+        st.session_state.setdefault(state.CONFLICT, {})[row.segment.id] = (
+            err.who,
+            err.when,
+            err.theirs,
+            mine,
+        )
+        return
+    st.session_state[state.ERROR] = render.md(str(err))
 
 
-def _save_draft(segment_id: int) -> None:
-    text = st.session_state.get(_editor_key(segment_id), "")
-    version = st.session_state[_BASE_KEY][segment_id][0]
+def _commit(db: Store, row: ReviewRow, typed: components.Typed | None) -> bool:
+    """Save the editor's text as a draft if the reviewer changed it; False on a refusal."""
+    if typed is None or typed.text.strip() == _english(row).strip():
+        return True
     try:
-        ref = review.save_post_edit(
-            common.store(), segment_id, text, reviewer=common.reviewer(), expected_version=version
+        review.save_post_edit(
+            db, row.segment.id, typed.text, reviewer=common.reviewer(), expected_version=typed.version
         )
     except WorkbenchError as err:
-        _fail(err)
-        return
-    _saved(segment_id, ref.text, ref.version)
-    common.notify("Post-edit saved as draft.")
+        _fail(err, row, typed.text)
+        return False
+    return True
 
 
-def _approve(segment_id: int, next_number: int | None) -> None:
-    text = st.session_state.get(_editor_key(segment_id), "")
-    version = st.session_state[_BASE_KEY][segment_id][0]
+def _approve(
+    db: Store, row: ReviewRow, typed: components.Typed | None, location: Location, following: int | None
+) -> None:
+    text = typed.text if typed is not None else _english(row)
     try:
-        ref = review.approve(
-            common.store(), segment_id, reviewer=common.reviewer(), expected_version=version, text=text
-        )
-    except WorkbenchError as err:
-        _fail(err)
-        return
-    _saved(segment_id, ref.text, ref.version)
-    if next_number is not None:
-        _go(next_number)
-    common.notify("Approved." + (" Next sentence." if next_number is not None else ""))
-
-
-def _carry_into_editors(result: review.AcceptResult) -> None:
-    """Apply-everywhere just changed these sentences' references. Where this reviewer has typed
-    text there that is not saved yet, make the same correction in it and rebase it on the new
-    version: otherwise their next save would be refused as a conflict with their own change."""
-    if not result.applied_everywhere:
-        return
-    bases: dict[int, tuple[int | None, str]] = st.session_state.setdefault(_BASE_KEY, {})
-    entries = [GlossaryEntry(form, result.flag.correction) for form in result.forms]
-    db = common.store()
-    for segment_id in result.segment_ids:
-        base, typed = bases.get(segment_id), st.session_state.get(_editor_key(segment_id))
-        if base is None or typed is None or typed == base[1]:
-            continue  # untouched: the editor follows the database (_prepare_editor)
-        ref = db.reference(segment_id)
-        # Only rebase over our own correction; anyone else's change still conflicts.
-        if ref is None or ref.text != glossary.apply(base[1], entries)[0]:
-            continue
-        st.session_state[_editor_key(segment_id)] = glossary.apply(typed, entries)[0]
-        bases[segment_id] = (ref.version, ref.text)
-
-
-def _reload_editor(segment_id: int) -> None:
-    """After a conflict: drop the reviewer's text and show what is in the database now."""
-    st.session_state[_BASE_KEY].pop(segment_id, None)
-    st.session_state.pop(_editor_key(segment_id), None)
-
-
-def _accept(flag: FlagRow) -> None:
-    correction = st.session_state.get(f"flag_{flag.id}_fix", flag.correction)
-    try:
-        result = review.accept_flag(
-            common.store(),
-            flag.id,
-            flag.version,
-            correction=correction,
+        review.approve(
+            db,
+            row.segment.id,
             reviewer=common.reviewer(),
-            apply_everywhere=st.session_state.get(ACCEPT_ALL_KEY, True),
-            add_to_glossary=st.session_state.get(ACCEPT_GLOSSARY_KEY, True),
+            expected_version=typed.version
+            if typed is not None
+            else (row.reference.version if row.reference else None),
+            text=text,
+            system_id=location.system.id if location.system else None,
         )
     except WorkbenchError as err:
-        _fail(err)
+        _fail(err, row, text)
         return
-    _carry_into_editors(result)
-    fixed = render.md(result.flag.correction)
-    common.notify(f"Accepted “{render.md(flag.text)}” → “{fixed}”." + _summary(result))
+    if following is not None:
+        state.step(location, following)
+        st.session_state[state.FOCUS] = True
+    common.notify(f"Approved sentence {row.segment.position + 1}." + (" Next sentence." if following else ""))
 
 
-def _summary(result: review.AcceptResult) -> str:
-    """What accepting changed beyond the flag itself, as the end of the confirmation."""
-    notes = []
-    if result.applied_everywhere:
-        notes.append(f"{len(result.segment_ids)} sentence(s) corrected")
-    if result.added_to_glossary:
-        n = len(result.glossary_entries)
-        notes.append(f"{n} glossary entr{'y' if n == 1 else 'ies'} added")
-    return (" " + ", ".join(notes) + ".") if notes else ""
+def _act(
+    row: ReviewRow,
+    location: Location,
+    previous: int | None,
+    following: int | None,
+    kind: str,
+    typed: components.Typed | None,
+) -> None:
+    """One action on the sentence on screen; ``typed`` is what its editor holds."""
+    db = common.store()
+    if kind == "save":
+        if _commit(db, row, typed):
+            common.notify(f"Saved a draft of sentence {row.segment.position + 1}.")
+    elif kind == "approve":
+        _approve(db, row, typed, location, following)
+    elif kind in ("next", "prev"):
+        target = following if kind == "next" else previous
+        if _commit(db, row, typed) and target is not None:
+            state.step(location, target)
+            st.session_state[state.FOCUS] = True
 
 
-def _dismiss(flag: FlagRow) -> None:
-    try:
-        review.set_flag_status(
-            common.store(), flag.id, "dismissed", reviewer=common.reviewer(), expected_version=flag.version
-        )
-    except WorkbenchError as err:
-        _fail(err)
+def _on_key() -> None:
+    """A shortcut: act on the sentence that was on screen when it was pressed."""
+    screen = st.session_state.get(state.ON_SCREEN)
+    action = components.key_action(state.KEYS)
+    if screen is None or action is None or st.session_state.get(state.LAST_KEY) == action.nonce:
         return
-    common.notify(f"Dismissed the flag on “{render.md(flag.text)}”.")
+    st.session_state[state.LAST_KEY] = action.nonce
+    row, location, previous, following = screen
+    typed = action.typed if action.typed is not None else components.editor_text(_editor_key(row))
+    _act(row, location, previous, following, action.kind, typed)
 
 
-def _add_flag(row: ReviewRow) -> None:
-    key = f"new_{row.segment.id}"
-    picked = st.session_state.get(f"{key}_pick")
-    typed = st.session_state.get(f"{key}_text", "").strip()
-    side = st.session_state.get(f"{key}_side", "mt")
-    if typed:
-        text = typed
-    elif picked:
-        side, text = picked
-    else:
-        _fail(WorkbenchError("pick a detected name or type the exact text to flag, then press Flag."))
+def _on_button(
+    row: ReviewRow, location: Location, previous: int | None, following: int | None, kind: str
+) -> None:
+    # A click blurs the editor first, which hands over its text.
+    _act(row, location, previous, following, kind, components.editor_text(_editor_key(row)))
+
+
+def _leave(row: ReviewRow | None, changed: str) -> None:
+    """Go elsewhere (another document, system, filter, search or sentence), keeping what the
+    reviewer typed as a draft first; a refused draft (a conflict) stays here to be resolved."""
+    db = common.store()
+    if row is not None and not _commit(db, row, components.editor_text(_editor_key(row))):
         return
-    correction = st.session_state.get(f"{key}_fix", "").strip()
-    kind = st.session_state.get(f"{key}_kind", "garbled-name")
-    model = row.translation.model if row.translation is not None else ""
-    fields = {
-        "side": side,
-        "kind": kind,
-        "reviewer": common.reviewer(),
-        "correction": correction,
-        "reason": st.session_state.get(f"{key}_reason", "").strip(),
-        "model": model,
-    }
-    summary = ""
-    try:
-        if correction and st.session_state.get(f"{key}_accept", True):
-            result = review.flag_and_accept(
-                common.store(),
+    location = state.current(db)
+    value = st.session_state.get(changed)
+    if location is None or value is None:
+        return
+    if changed == state.DOC:
+        document = db.document(int(value))
+        number = st.session_state.get(state.POSITIONS, {}).get(document.id, 1)
+        state.go(replace(location, document=document, number=number, system=None))
+    elif changed == state.SYSTEM:
+        state.move(location, system=db.system(str(value)))
+    elif changed == state.SENTENCE and not state.stale(location.document.id, int(value)):
+        state.move(location, number=int(value))
+    elif changed == state.FILTER:
+        state.move(location, filter=str(value))
+    elif changed == state.SEARCH:
+        state.move(location, search=str(value).strip())
+    elif changed == state.HIDE_BOILERPLATE:
+        state.move(location, hide_boilerplate=bool(value))
+
+
+def _resolve(row: ReviewRow, keep_mine: bool) -> None:
+    """After a conflict: save my text over theirs (having seen it), or take theirs."""
+    who, when, theirs, mine = st.session_state.get(state.CONFLICT, {}).pop(row.segment.id)
+    db = common.store()
+    if keep_mine:
+        current = db.reference(row.segment.id)
+        try:
+            review.save_post_edit(
+                db,
                 row.segment.id,
-                text,
-                **fields,
-                apply_everywhere=st.session_state.get(f"{key}_all", True),
-                add_to_glossary=st.session_state.get(f"{key}_gloss", True),
+                mine,
+                reviewer=common.reviewer(),
+                expected_version=current.version if current else None,
             )
-            summary = _summary(result)
-            _carry_into_editors(result)
-        else:
-            review.flag_text(common.store(), row.segment.id, text, **fields)
+        except WorkbenchError as err:
+            _fail(err, row, mine)
+            return
+        common.notify(f"Saved your text over {who or 'the other'}'s version.")
+    else:
+        replaced = st.session_state.setdefault(state.REPLACE, {})
+        nonce = replaced.get(row.segment.id, (None, 0))[1] + 1
+        replaced[row.segment.id] = (theirs or "", nonce)
+        common.notify(f"Took {who or 'the other reviewer'}'s version.")
+
+
+def _undo(document_id: int) -> None:
+    try:
+        entry = review.undo_last(common.store(), common.reviewer(), document_id=document_id)
     except WorkbenchError as err:
         _fail(err)
         return
-    for suffix in ("_text", "_fix", "_reason", "_pick"):
-        st.session_state.pop(key + suffix, None)
-    arrow = f" → “{render.md(correction)}”" if correction else ""
-    common.notify(f"Flagged “{render.md(text)}”{arrow}." + summary)
+    common.notify(f"Undid: {render.md(entry.summary or entry.action)}.")
 
 
-# -- drawing ----------------------------------------------------------------------------------
+# -- drawing ------------------------------------------------------------------------------------
 
 
-def _mark_class(flag: FlagRow) -> str:
-    """Accepted: green; a detector suggestion nobody decided on yet: dashed amber; a reviewer's
-    open flag: red (orange for a term)."""
-    if flag.status == "accepted":
-        return "wb-accepted"
-    if flag.origin == "detector":
-        return "wb-suggested"
-    return "wb-term" if flag.kind == "terminology" else ""
-
-
-def _marks(text: str, flags: Sequence[FlagRow], side: str) -> tuple[render.Mark, ...]:
-    marks = []
-    # Reviewer flags first: where a reviewer and the detector marked the same span, the hover
-    # text shows what the reviewer decided.
-    for flag in sorted(flags, key=lambda f: f.origin != "reviewer"):
-        if flag.side != side or flag.status == "dismissed":
-            continue
-        span = render.locate(text, flag.start, flag.end, flag.text)
-        if span is None:
-            continue
-        fix = f" → {flag.correction}" if flag.correction else ""
-        reason = f": {flag.reason}" if flag.reason else ""
-        who = "detected" if flag.origin == "detector" else f"flagged by {flag.reviewer or 'a reviewer'}"
-        title = f"{FLAG_KINDS.get(flag.kind, flag.kind)}{fix} ({flag.status}, {who}){reason}"
-        marks.append(render.Mark(span[0], span[1], title, _mark_class(flag)))
-    return tuple(marks)
-
-
-def _table_row(row: ReviewRow, current: bool) -> render.Row:
-    mt = row.translation.text if row.translation is not None else None
-    return render.Row(
-        number=row.segment.position + 1,
-        paragraph=row.segment.paragraph,
-        source=row.segment.source,
-        mt=mt,
-        reference=row.reference.text if row.reference else None,
-        reference_status=row.reference.status if row.reference else None,
-        source_marks=_marks(row.segment.source, row.flags, "src"),
-        mt_marks=_marks(mt, row.flags, "mt") if mt is not None else (),
-        boilerplate=row.segment.boilerplate,
-        flagged=any(f.status != "dismissed" for f in row.flags),
-        current=current,
-    )
-
-
-def _pick_document(db: Store) -> int | None:
+def _header(db: Store, location: Location, current_row: ReviewRow | None) -> None:
     docs = db.documents()
-    if not docs:
-        st.info("There are no documents yet. Paste, upload or open the seed article on the Documents page.")
-        st.page_link("workbench/ui/documents.py", label="Go to Documents", icon=":material/description:")
-        return None
-    ids = [d.id for d in docs]
     by_id = {d.id: d for d in docs}
-    if DOC_KEY in st.session_state and st.session_state[DOC_KEY] not in ids:
-        del st.session_state[DOC_KEY]  # deleted meanwhile: fall back to the newest
-    return st.selectbox(
+    st.session_state[state.DOC] = location.document.id
+    cols = st.columns([4, 2], vertical_alignment="bottom")
+    cols[0].selectbox(
         "Document",
-        ids,
-        key=DOC_KEY,
-        bind="query-params",
-        persist_state="session",
+        list(by_id),
+        key=state.DOC,
         format_func=lambda i: f"{by_id[i].title} — {by_id[i].n_approved}/{by_id[i].n_segments} approved",
-        on_change=_go,
-        args=(1,),
+        on_change=_leave,
+        args=(current_row, state.DOC),
+    )
+    systems = db.systems(location.document.id)
+    if systems:
+        st.session_state[state.SYSTEM] = location.system.name if location.system else systems[0].name
+        cols[1].selectbox(
+            "System",
+            [s.name for s in systems],
+            key=state.SYSTEM,
+            help="Whose machine translation to review; each system's annotations are its own.",
+            on_change=_leave,
+            args=(current_row, state.SYSTEM),
+        )
+
+
+def _filters(location: Location, rows: Sequence[ReviewRow], current_row: ReviewRow | None) -> None:
+    counts = {
+        name: sum(1 for r in rows if matches(r, Location(location.document, 1, location.system, name)))
+        for name in state.FILTERS
+    }
+    st.session_state[state.FILTER] = location.filter
+    st.session_state[state.SEARCH] = location.search
+    st.session_state[state.HIDE_BOILERPLATE] = location.hide_boilerplate
+    st.session_state[state.SENTENCE] = location.number
+    cols = st.columns([5, 3, 2, 2], vertical_alignment="bottom")
+    cols[0].segmented_control(
+        "Show",
+        list(state.FILTERS),
+        format_func=lambda f: f"{state.FILTERS[f]} ({counts[f]})",
+        key=state.FILTER,
+        required=True,
+        on_change=_leave,
+        args=(current_row, state.FILTER),
+    )
+    cols[1].text_input(
+        "Search source, MT and post-edit",
+        key=state.SEARCH,
+        placeholder="e.g. Scholz",
+        on_change=_leave,
+        args=(current_row, state.SEARCH),
+    )
+    cols[2].toggle(
+        "Hide boilerplate",
+        key=state.HIDE_BOILERPLATE,
+        on_change=_leave,
+        args=(current_row, state.HIDE_BOILERPLATE),
+    )
+    cols[3].number_input(
+        "Go to sentence",
+        min_value=1,
+        max_value=max(len(rows), 1),
+        step=1,
+        key=state.SENTENCE,
+        on_change=_leave,
+        args=(current_row, state.SENTENCE),
     )
 
 
-def _translate_offer(db: Store, document_id: int, rows: Sequence[ReviewRow]) -> None:
-    if all(r.translation is not None for r in rows):
+def _conflict(row: ReviewRow) -> None:
+    found = st.session_state.get(state.CONFLICT, {}).get(row.segment.id)
+    if found is None:
         return
-    state = common.model_state()
-    if state.backend is None:
-        common.model_help(state, "review")
-        return
-    missing = sum(r.translation is None for r in rows)
-    st.info(f"{missing} of {len(rows)} sentences have no machine translation yet.")
-    if st.button("Translate this document", type="primary", key="translate_doc"):
-        with common.user_errors():
-            result = common.translate_with_progress(db, document_id)
-            common.ensure_detected(db, document_id, force=True)
-            common.notify(f"Translated {result.n_segments} sentences.")
-            st.rerun()
-
-
-ACCEPT_ALL_KEY = "accept_everywhere"
-ACCEPT_GLOSSARY_KEY = "accept_to_glossary"
-
-
-def _flag_list(row: ReviewRow) -> None:
-    shown = [f for f in row.flags if f.status != "dismissed"]
-    if not shown:
-        st.caption("No flags on this sentence.")
-        return
-    if any(f.status == "open" for f in shown):
+    who, when, theirs, mine = found
+    with st.container(border=True):
+        st.error(
+            f"Sentence {row.segment.position + 1} was changed by {render.md(who or 'someone')} at "
+            f"{local(when, st.context.timezone)} while you were editing it. Nothing of yours was lost: "
+            "compare, then keep yours or take theirs.",
+            icon=":material/sync_problem:",
+        )
         cols = st.columns(2)
-        cols[0].toggle(
-            "Accepting corrects every occurrence and variant in this document",
-            value=True,
-            key=ACCEPT_ALL_KEY,
-            persist_state="session",
-            help="Also fixes the other spellings flagged with the same correction (Millie, Milli → Milley).",
-        )
-        cols[1].toggle(
-            "…and adds it to the glossary", value=True, key=ACCEPT_GLOSSARY_KEY, persist_state="session"
-        )
-    spans: set[tuple[str, int, int]] = set()
-    for flag in sorted(shown, key=lambda f: f.origin != "reviewer"):
-        # A detector finding the reviewer flagged again is one flag to the reader.
-        if (flag.side, flag.start, flag.end) in spans:
-            continue
-        spans.add((flag.side, flag.start, flag.end))
-        where = "source" if flag.side == "src" else "MT"
-        fix = f" → **{render.md(flag.correction)}**" if flag.correction else ""
-        origin = "detected" if flag.origin == "detector" else f"by {render.md(flag.reviewer or 'reviewer')}"
-        icon = ":material/check_circle:" if flag.status == "accepted" else ":material/flag:"
-        label = (
-            f"{icon} **{render.md(flag.text)}**{fix} · {FLAG_KINDS.get(flag.kind, flag.kind)} in {where} · "
-            f"{origin} · {flag.status}"
-        )
-        with st.container(border=True):
-            if flag.status != "open":
-                st.markdown(label)
-                continue
-            key = f"flag_{flag.id}"
-            cols = st.columns([5, 2, 1, 1], vertical_alignment="center")
-            cols[0].markdown(label + (f"  \n:gray[{render.md(flag.reason)}]" if flag.reason else ""))
-            cols[1].text_input(
-                "Correction",
-                value=flag.correction,
-                key=f"{key}_fix",
-                label_visibility="collapsed",
-                placeholder="Correction",
-                persist_state="session",
-            )
-            cols[2].button(
-                "Accept",
-                key=f"{key}_ok",
-                type="primary",
-                on_click=_accept,
-                args=(flag,),
-                width="stretch",
-            )
-            cols[3].button("Dismiss", key=f"{key}_no", on_click=_dismiss, args=(flag,), width="stretch")
+        cols[0].markdown(f"**Their version ({render.md(who or 'someone')})**")
+        cols[0].markdown(render.quote(theirs or "(deleted)"), unsafe_allow_html=True)
+        cols[1].markdown("**Your version**")
+        cols[1].markdown(render.quote(mine), unsafe_allow_html=True)
+        cols[0].button("Take theirs", key="take_theirs", on_click=_resolve, args=(row, False))
+        cols[1].button("Keep mine", key="keep_mine", type="primary", on_click=_resolve, args=(row, True))
 
 
-def _flag_form(row: ReviewRow) -> None:
-    key = f"new_{row.segment.id}"
-    candidates = common.name_candidates(common.store(), row)
-    with st.expander("Flag a span as a garbled name or term", expanded=False):
-        cols = st.columns([3, 3, 2])
-        cols[0].selectbox(
-            "Detected candidate",
-            candidates,
-            index=None,
-            key=f"{key}_pick",
-            placeholder="Pick a name…",
-            format_func=lambda c: f"{c[1]} ({'MT' if c[0] == 'mt' else 'source'})",
-            persist_state="session",
-        )
-        cols[1].text_input("…or type the exact text", key=f"{key}_text", persist_state="session")
-        cols[2].radio(
-            "in",
-            list(SIDES),
-            format_func=SIDES.get,
-            key=f"{key}_side",
-            horizontal=True,
-            help="Where the typed text is; a picked candidate knows its side.",
-            persist_state="session",
-        )
-        cols = st.columns([3, 2, 3])
-        # Typed here is kept across sentences and page switches, like the post-edit.
-        cols[0].text_input(
-            "Correct spelling", key=f"{key}_fix", placeholder="e.g. Milley", persist_state="session"
-        )
-        cols[1].selectbox(
-            "Kind", list(FLAG_KINDS), format_func=FLAG_KINDS.get, key=f"{key}_kind", persist_state="session"
-        )
-        cols[2].text_input("Reason (optional)", key=f"{key}_reason", persist_state="session")
-        cols = st.columns(3)
-        cols[0].checkbox("Accept the correction now", value=True, key=f"{key}_accept")
-        cols[1].checkbox("Apply to every occurrence in this document", value=True, key=f"{key}_all")
-        cols[2].checkbox("Add to glossary", value=True, key=f"{key}_gloss")
-        st.button("Flag", key=f"{key}_go", type="primary", on_click=_add_flag, args=(row,))
+def _neighbours(row: ReviewRow, visible: Sequence[ReviewRow]) -> tuple[int | None, int | None]:
+    """The previous and the next sentence number in the view."""
+    numbers = [r.segment.position + 1 for r in visible]
+    index = numbers.index(row.segment.position + 1)
+    return (
+        numbers[index - 1] if index > 0 else None,
+        numbers[index + 1] if index + 1 < len(numbers) else None,
+    )
 
 
-def _editor(row: ReviewRow, visible: Sequence[ReviewRow]) -> None:
+def _editor(db: Store, row: ReviewRow, visible: Sequence[ReviewRow], location: Location) -> None:
     numbers = [r.segment.position + 1 for r in visible]
     number = row.segment.position + 1
     index = numbers.index(number)
-    previous = numbers[index - 1] if index > 0 else None
-    following = numbers[index + 1] if index + 1 < len(numbers) else None
+    previous, following = _neighbours(row, visible)
+    status = status_of(row.reference.status if row.reference else None)
+    score = annotations.sentence_mqm(row.annotations)
 
     with st.container(border=True):
-        status = row.reference.status if row.reference else "not reviewed"
-        boiler = (
-            " · boilerplate (web page chrome; no need to translate carefully)"
-            if row.segment.boilerplate
-            else ""
-        )
         st.markdown(
             f"**Sentence {number}** · paragraph {row.segment.paragraph} · "
-            f"{index + 1} of {len(numbers)} in this view · {status}{boiler}"
-        )
-        mt = row.translation.text if row.translation is not None else None
-        mt_html = (
-            render.highlight(mt, _marks(mt, row.flags, "mt"))
-            if mt is not None
-            else '<span class="wb-muted">not translated yet</span>'
-        )
-        source_html = render.highlight(row.segment.source, _marks(row.segment.source, row.flags, "src"))
-        st.markdown(
-            render.pair(source_html, mt_html, boilerplate=row.segment.boilerplate), unsafe_allow_html=True
-        )
-
-        _flag_list(row)
-        _flag_form(row)
-
-        key = _prepare_editor(row)
-        st.text_area(
-            "Post-edited English",
-            key=key,
-            height=110,
-            persist_state="session",
-            help="Correct the English; Approve saves it as the reference.",
-        )
-        if error := st.session_state.pop(_ERROR_KEY, None):
-            st.error(error)
-            st.button(
-                "Discard my text and load the current version",
-                key=f"reload_{row.segment.id}",
-                on_click=_reload_editor,
-                args=(row.segment.id,),
+            f"{index + 1} of {len(numbers)} in this view"
+            f" · {STATUS_LABELS[status]}"
+            + (f" · MQM {score:g}" if score is not None else "")
+            + (
+                " · boilerplate (web page chrome; no need to translate carefully)"
+                if row.segment.boilerplate
+                else ""
             )
-        cols = st.columns([1, 1, 1.4, 1])
+        )
+        picked = annotations.pair(row, location)
+        # Fixed slots: what comes and goes above the editor must not move it (its focus).
+        with st.container(key="conflict_slot"):
+            _conflict(row)
+        with st.container(key="error_slot"):
+            if error := st.session_state.pop(state.ERROR, None):
+                st.error(error)
+        replaced, nonce = st.session_state.get(state.REPLACE, {}).get(row.segment.id, (None, 0))
+        with st.container(key=state.EDITOR):
+            components.post_editor(
+                _editor_key(row),
+                segment_id=row.segment.id,
+                base=_english(row),
+                version=row.reference.version if row.reference else None,
+                storage=f"wb:{db.name}:{row.segment.id}",
+                saved_label=_saved_label(row),
+                focus=st.session_state.pop(state.FOCUS, False),
+                replace=replaced,
+                replace_nonce=nonce,
+            )
+        cols = st.columns([1, 1, 1.4, 1, 1.4])
         cols[0].button(
             "Previous",
             icon=":material/arrow_upward:",
             key="prev",
             disabled=previous is None,
-            on_click=_go,
-            args=(previous,),
-            shortcut="Alt+Up",
+            on_click=_on_button,
+            args=(row, location, previous, following, "prev"),
             width="stretch",
+            help="Alt+↑ (keeps what you typed as a draft)",
         )
         cols[1].button(
             "Save draft",
             key="save",
-            on_click=_save_draft,
-            args=(row.segment.id,),
-            shortcut="Ctrl+S",
+            on_click=_on_button,
+            args=(row, location, previous, following, "save"),
             width="stretch",
+            help="Ctrl+S",
         )
         cols[2].button(
             "Approve & next",
             icon=":material/done:",
             key="approve",
             type="primary",
-            on_click=_approve,
-            args=(row.segment.id, following),
-            shortcut="Ctrl+Enter",
+            on_click=_on_button,
+            args=(row, location, previous, following, "approve"),
             width="stretch",
+            help="Ctrl+Enter in the post-edit box",
         )
         cols[3].button(
             "Next",
             icon=":material/arrow_downward:",
             key="next",
             disabled=following is None,
-            on_click=_go,
-            args=(following,),
-            shortcut="Alt+Down",
+            on_click=_on_button,
+            args=(row, location, previous, following, "next"),
             width="stretch",
+            help="Alt+↓ (keeps what you typed as a draft)",
         )
-        st.caption("Keys: Ctrl+Enter approve & next · Alt+↑ / Alt+↓ previous / next · Ctrl+S save draft")
+        last = db.last_action(common.reviewer(), document_id=location.document.id)
+        cols[4].button(
+            "Undo my last action",
+            icon=":material/undo:",
+            key="undo",
+            disabled=last is None,
+            on_click=_undo,
+            args=(location.document.id,),
+            width="stretch",
+            help=f"Undo: {last.summary}" if last else "Nothing of yours to undo in this document.",
+        )
+        st.caption(
+            "Keys in the post-edit box: Ctrl+Enter approve & next · Alt+↑ / Alt+↓ previous / next · "
+            "Ctrl+S save draft"
+        )
+        annotations.panel(db, row, location, picked)
+        with st.expander("What changed: raw MT → MT with glossary → post-edit"):
+            st.markdown(
+                render.changes(
+                    row.translation.raw if row.translation else "",
+                    row.translation.text if row.translation else "",
+                    row.reference.text if row.reference else None,
+                ),
+                unsafe_allow_html=True,
+            )
+
+
+def _saved_label(row: ReviewRow) -> str:
+    if row.reference is None:
+        return "The MT, not edited yet."
+    who = row.reference.approved_by if row.reference.status == "approved" else row.reference.reviewer
+    verb = {"draft": "Draft saved", "approved": "Approved", "changed": "Changed since approval"}[
+        row.reference.status
+    ]
+    return f"{verb} by {who or 'someone'} at {local(row.reference.updated, st.context.timezone)}."
+
+
+def _history(db: Store, document_id: int) -> None:
+    entries = db.history(document_id=document_id, limit=30)
+    with st.expander(f"History of this document ({len(entries)} recent)"):
+        if not entries:
+            st.caption("Nothing has been changed in this document yet.")
+        for entry in entries:
+            undone = " · undone" if entry.undone_by else ""
+            st.markdown(
+                f"{local(entry.at, st.context.timezone)} · **{render.md(entry.actor or 'someone')}** · "
+                f"{render.md(entry.summary or entry.action)}{undone}"
+            )
 
 
 def render_page() -> None:
     st.title("Review")
-    common.show_notice()
+    components.review_keys(state.KEYS, on_action=_on_key)
+    with st.container(key="notice_slot"):
+        common.show_notice()
     db = common.store()
-    document_id = _pick_document(db)
-    if document_id is None:
+    location = state.current(db)
+    if location is None:
+        st.info("There are no documents yet. Paste, upload or open the seed article on the Documents page.")
+        st.page_link("workbench/ui/documents.py", label="Go to Documents", icon=":material/description:")
         return
     with common.user_errors():
-        common.ensure_detected(db, document_id)
-    rows = db.review_rows(document_id)
-    _translate_offer(db, document_id, rows)
+        common.ensure_detected(db, location.document.id, location.system.id if location.system else None)
+    rows = db.review_rows(location.document.id, location.system.id if location.system else None)
+    visible = [r for r in rows if matches(r, location)]
+    current_row = next(
+        (r for r in visible if r.segment.position + 1 >= location.number), visible[-1] if visible else None
+    )
+    if current_row is not None and current_row.segment.position + 1 != location.number:
+        # Outside the view (a filter, a search): the next sentence in it, before any widget shows it.
+        location = replace(location, number=current_row.segment.position + 1)
+        state.go(location)
+    _header(db, location, current_row)
+    with st.container(key="translate_slot"):
+        common.translate_offer(db, location.document.id, rows)
 
     approved = sum(1 for r in rows if r.reference is not None and r.reference.status == "approved")
-    flagged = sum(1 for r in rows if _matches(r, "flagged"))
-    st.progress(approved / len(rows), text=f"{approved} of {len(rows)} approved · {flagged} flagged")
-
-    cols = st.columns([3, 1], vertical_alignment="bottom")
-    filter_ = cols[0].segmented_control(
-        "Show",
-        list(FILTERS),
-        format_func=FILTERS.get,
-        key=FILTER_KEY,
-        default="all",
-        required=True,
-        bind="query-params",
-        persist_state="session",
-        on_change=_snap,
-        args=(document_id,),
+    open_issues = sum(1 for r in rows if matches(r, Location(location.document, 1, location.system, "open")))
+    doc_score = annotations.document_mqm(rows)
+    st.progress(
+        approved / max(len(rows), 1),
+        text=f"{approved} of {len(rows)} approved · {open_issues} with open issues"
+        + (
+            f" · MQM {doc_score[0]:.2f} per sentence over {doc_score[1]} reviewed (lower is better)"
+            if doc_score
+            else ""
+        ),
     )
-    number = cols[1].number_input(
-        "Go to sentence",
-        min_value=1,
-        max_value=len(rows),
-        step=1,
-        key=POS_KEY,
-        bind="query-params",
-        persist_state="session",
-    )
-    visible = [r for r in rows if _matches(r, filter_)]
-    if not visible:
-        st.success("Nothing left here: every sentence in this view is done.")
+    _filters(location, rows, current_row)
+    if current_row is None:
+        st.success("Nothing here: no sentence in this view. Change the filter or the search.")
+        _history(db, location.document.id)
         return
-    # A sentence outside the filter (e.g. typed in "Go to sentence"): show the next one in it.
-    current = next((r for r in visible if r.segment.position + 1 >= number), visible[0])
-    _editor(current, visible)
-    st.caption("All sentences in this view; hover a highlighted span for why it was flagged.")
-    st.markdown(render.rows_table([_table_row(r, r is current) for r in visible]), unsafe_allow_html=True)
+    st.session_state[state.ON_SCREEN] = (current_row, location, *_neighbours(current_row, visible))
+    _editor(db, current_row, visible, location)
+    _history(db, location.document.id)
+    st.caption("All sentences in this view; hover a highlighted span for why it was marked.")
+    st.markdown(
+        render.rows_table([annotations.table_row(r, r is current_row) for r in visible]),
+        unsafe_allow_html=True,
+    )
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ def render_page() -> None:
     st.title("Scores")
     st.caption("Machine translation against the approved post-edits. Only approved sentences count.")
     db = common.store()
-    pairs = db.document_scores_input()
+    pairs = db.scores_input()
     if not pairs:
         st.info("No approved references yet. Approve post-edits on the Review page, then come back here.")
         return

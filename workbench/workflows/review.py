@@ -428,23 +428,55 @@ def flag_and_accept(
     return result
 
 
+def _variants(
+    store: Store, note: Annotation, fix: str, document_id: int, everywhere: bool
+) -> tuple[list[str], list[Annotation]]:
+    """The wrong forms accepting ``note`` with ``fix`` corrects, and the open annotations it
+    accepts with it. Everywhere, the variants are the document's other spellings marked with the
+    same correction; accepted ones count too: accepting one for its own sentence first must not
+    hide its spelling from "everywhere" later."""
+    forms, still_open = [note.text], []
+    if everywhere:
+        for other in store.annotations(document_id=document_id):
+            if other.id == note.id or other.status == "dismissed" or other.correction.strip() != fix:
+                continue
+            if other.status == "open":
+                still_open.append(other)
+            forms.append(other.text)
+    return list(dict.fromkeys(f for f in forms if f)), still_open
+
+
+def plan_accept(
+    store: Store, annotation_id: int, correction: str | None, *, everywhere: bool, system_id: int | None
+) -> list[PlannedChange]:
+    """What accepting the annotation would change, sentence by sentence (the preview)."""
+    note = store.annotation(annotation_id)
+    fix = (note.correction if correction is None else correction).strip()
+    if not fix or fix == note.text or not note.text:
+        return []
+    document_id = store.segment(note.segment_id).document_id
+    forms, _ = _variants(store, note, fix, document_id, everywhere)
+    return plan_corrections(
+        store,
+        document_id,
+        forms,
+        fix,
+        system_id=note.system_id or system_id,
+        segment_ids=None if everywhere else [note.segment_id],
+    )
+
+
 def _follow_up(
     store: Store, note: Annotation, document_id: int, reviewer: str, *, everywhere: bool, to_glossary: bool
 ) -> AcceptResult:
     fix = note.correction.strip()
     if not fix or fix == note.text:
         return AcceptResult(note)
-    forms = [note.text]
-    variant_ids = []
-    if everywhere:
-        for other in store.annotations(document_id=document_id, status="open"):
-            if other.id != note.id and other.correction.strip() == fix and other.text:
-                store.update_annotation(
-                    other.id, expected_version=other.version, changed_by=reviewer, status="accepted"
-                )
-                variant_ids.append(other.id)
-                forms.append(other.text)
-    forms = list(dict.fromkeys(f for f in forms if f))
+    forms, still_open = _variants(store, note, fix, document_id, everywhere)
+    for other in still_open:
+        store.update_annotation(
+            other.id, expected_version=other.version, changed_by=reviewer, status="accepted"
+        )
     changed = _correct(
         store,
         document_id,
@@ -478,7 +510,7 @@ def _follow_up(
     return AcceptResult(
         note,
         tuple(forms),
-        tuple(variant_ids),
+        tuple(o.id for o in still_open),
         everywhere,
         changed.segment_ids,
         to_glossary,
@@ -570,3 +602,26 @@ def undo_last(store: Store, reviewer: str, *, document_id: int | None = None) ->
     if last is None:
         raise InputError(f"{reviewer} has nothing to undo{' in this document' if document_id else ''}.")
     return store.undo(last.id, actor=reviewer)
+
+
+# -- MQM of what reviewers found ----------------------------------------------------------------
+
+
+def counted(notes: Sequence[Annotation]) -> list[Annotation]:
+    """The annotations that are errors someone stands behind: not dismissed, and a detector's
+    suggestion only once a reviewer accepted it."""
+    return [
+        a for a in notes if a.status != "dismissed" and (a.origin != "detector" or a.status == "accepted")
+    ]
+
+
+def sentence_mqm(notes: Sequence[Annotation]) -> float | None:
+    """The sentence's MQM score (lower is better): each rater's error weights summed, averaged
+    over raters; None when nobody annotated it. An accepted detector suggestion counts for the
+    reviewer who accepted it."""
+    per_rater: dict[str, float] = {}
+    for note in counted(notes):
+        rater = note.changed_by if note.origin == "detector" else note.rater
+        cost = mqm.weight(note.category, mqm.parse_severity(note.severity))
+        per_rater[rater] = per_rater.get(rater, 0.0) + cost
+    return sum(per_rater.values()) / len(per_rater) if per_rater else None
