@@ -19,7 +19,9 @@ NAMES_CSV = ROOT / "corpus" / "names.csv"
 EVAL_JSONL = ROOT / "tests" / "data" / "names_eval.jsonl"
 # Written without looking at the checker, for an honest measurement; same format and rules.
 HELDOUT_JSONL = ROOT / "tests" / "data" / "names_heldout.jsonl"
-EVAL_SETS = [EVAL_JSONL, HELDOUT_JSONL]
+# A second held-out set, written before the checker was rebuilt as a package (issue 10).
+HELDOUT2_JSONL = ROOT / "tests" / "data" / "names_heldout2.jsonl"
+EVAL_SETS = [EVAL_JSONL, HELDOUT_JSONL, HELDOUT2_JSONL]
 
 HEADER = ["canonical", "german", "variants", "kind", "role", "country"]
 EVAL_KINDS = {"glossary", "near-miss", "transliteration", "inconsistency", "mismatch"}
