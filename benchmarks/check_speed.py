@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench import names  # noqa: E402
-from workbench.knowledge import load_kb  # noqa: E402
 from workbench.names import check_segments, spelling_counts  # noqa: E402
+from workbench.names.kb import load_kb  # noqa: E402
 
 MONTHS = [
     ("Januar", "January"), ("Februar", "February"), ("März", "March"), ("April", "April"),

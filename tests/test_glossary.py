@@ -92,7 +92,8 @@ def test_invisible_characters_neither_hide_nor_split_a_wrong_form(hidden: str):
     assert fixed.replace("\ufeff", "") == "Chancellor Scholz spoke; Olaf Scholz's office agreed."
     # The spans are the original text's and cover the whole word with what is hidden inside it.
     for r in done:
-        assert text[r.start : r.end] == r.wrong and r.wrong.replace("\ufeff", "") == hidden.replace("\ufeff", "")
+        assert text[r.start : r.end] == r.wrong
+        assert r.wrong.replace("\ufeff", "") == hidden.replace("\ufeff", "")
     assert [text[s:e] for s, e, _ in find(text, SEED)] == [r.wrong for r in done]
 
 

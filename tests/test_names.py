@@ -8,8 +8,8 @@ import pytest
 
 from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry
-from workbench.knowledge import NameRecord, build_kb, load_kb
 from workbench.names import Flag, candidates, check_segments, spelling_counts, transliterate
+from workbench.names.kb import NameRecord, build_kb, load_kb
 from workbench.textio import read_text
 
 ROOT = Path(__file__).resolve().parent.parent

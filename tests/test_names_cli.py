@@ -7,8 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from workbench import knowledge, review
+from workbench import review
 from workbench.cli import cli
+from workbench.names import kb as knowledge
 from workbench.store import Store
 
 

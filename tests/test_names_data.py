@@ -223,7 +223,7 @@ def test_name_suggestions_agree_with_the_knowledge_base() -> None:
 def test_common_surnames_are_no_known_family_name_and_no_seed_garble():
     # A listed surname is never taken for a misspelling without the person's given name; one
     # that a known person bears would only mislead, and a seed garble would go unflagged.
-    from workbench.knowledge import load_kb, load_lexicons
+    from workbench.names.kb import load_kb, load_lexicons
 
     kb = load_kb(NAMES_CSV)
     surnames = load_lexicons().surnames

@@ -310,7 +310,7 @@ DETECT_MT = [
 
 @pytest.fixture(scope="module")
 def kb():
-    from workbench import knowledge
+    from workbench.names import kb as knowledge
 
     return knowledge.load_kb()
 
@@ -487,7 +487,7 @@ def test_delete_document_removes_it_and_says_when_there_is_none(store: Store, sc
 
 
 def test_known_names_csv_reads_back_as_knowledge_base_records(store: Store) -> None:
-    from workbench import knowledge
+    from workbench.names import kb as knowledge
 
     review.accept_name(store, "Mark Milley", variants=["Milli", "Millie"], added_by="anna")
     review.accept_name(store, "Sergei Shoigu", german="Sergej Schoigu", variants=["Schoiku"])

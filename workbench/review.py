@@ -22,7 +22,7 @@ from workbench.engine import Backend, DecodeOptions
 from workbench.errors import InputError, StoreError, WorkbenchError
 from workbench.glossary import GlossaryEntry
 from workbench.glossary_io import neutralise_cell
-from workbench.knowledge import KB_HEADER, KnowledgeBase
+from workbench.names.kb import KB_HEADER, KnowledgeBase
 from workbench.segment import Segment, parse_article, parse_lines
 from workbench.service import translate_sentences
 from workbench.store import (

@@ -6,9 +6,10 @@ import json
 
 import click
 
-from workbench import knowledge, names
+from workbench import names
 from workbench.cli.inputs import read_lines
 from workbench.errors import InputError
+from workbench.names import kb as knowledge
 
 
 def format_flag(flag: names.Flag) -> str:
