@@ -243,6 +243,7 @@ class KnowledgeBase:
         # with values that depend on the word alone, so sharing one KB between threads is safe.
         self._title_memo: dict[str, bool] = {}
         self._non_name_memo: dict[str, bool] = {}
+        self._origin_memo: dict[str, str] = {}
         self._near_memo: dict[tuple[str, int], tuple[tuple[str, int, bool], ...]] = {}
 
     def __len__(self) -> int:
@@ -349,11 +350,12 @@ class KnowledgeBase:
     def origin_cue(self, word: str) -> str:
         """The origin a word points to ("russische" -> "cyrillic", "iranischen" -> "arabic",
         "Berliner" -> "latin"), or "" for none."""
-        folded = word.casefold()
-        for start, origin in self.lexicons.origins:
-            if folded.startswith(start):
-                return origin
-        return ""
+        if word not in self._origin_memo:
+            folded = word.casefold()
+            self._origin_memo[word] = next(
+                (origin for start, origin in self.lexicons.origins if folded.startswith(start)), ""
+            )
+        return self._origin_memo[word]
 
 
 def _by_first_letter(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
