@@ -29,7 +29,7 @@ _CORPUS_LEAD = 3
 # sentence opener is too weak alone: it may be an ordinary word ("Coast" ~ Costa).
 NAME_EVIDENCE = frozenset({"known", "title", "given-name", "document"})
 # English plural and verb endings: "Costs" or "Chunking" is a word, not a garbled Costa or Chunying.
-_ENGLISH_ENDINGS = ("s", "ed", "ing")
+ENGLISH_ENDINGS = ("s", "ed", "ing")
 
 
 class Corpus:
@@ -122,7 +122,7 @@ def corpus_similar(word: str, form: str, distance: int, alike: bool, weak: bool)
         return alike or shared >= 4
     if not alike or shared < 4 or a.startswith(b) or b.startswith(a):
         return False
-    return not any(a.endswith(e) and not b.endswith(e) for e in _ENGLISH_ENDINGS)
+    return not any(a.endswith(e) and not b.endswith(e) for e in ENGLISH_ENDINGS)
 
 
 def forms(ctx: Context, p: int, side: str) -> list[tuple[str, int]]:

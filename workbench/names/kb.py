@@ -136,9 +136,20 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _REGNAL = re.compile(r"[IVXL]+\.?")
 
 
+# Words a record may carry that are a rank, not a name ("Pope Francis", "Patriarch Kirill").
+_HONORIFICS = frozenset(
+    {"pope", "patriarch", "king", "queen", "prince", "princess", "emperor", "empress", "sultan", "emir",
+     "sheikh", "papst", "könig", "königin", "prinz", "prinzessin", "scheich", "mullah", "ayatollah"}
+)  # fmt: skip
+
+
 def _words(name: str) -> list[str]:
-    """The words of a name without initials and suffixes."""
-    return [w for w in _NAME_WORD.findall(name) if len(w) > 1 and w.casefold() not in _SUFFIXES]
+    """The words of a name without initials, suffixes, regnal numbers and ranks."""
+    return [
+        w
+        for w in _NAME_WORD.findall(name)
+        if len(w) > 1 and w.casefold() not in _SUFFIXES | _HONORIFICS and not _REGNAL.fullmatch(w)
+    ]
 
 
 def _split_name(name: str) -> tuple[list[str], list[str]]:

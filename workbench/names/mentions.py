@@ -309,6 +309,22 @@ def maybe_name(word: str, kb: KnowledgeBase) -> bool:
     )
 
 
+def _after_determiners(lines: Sequence[str], kb: KnowledgeBase) -> set[str]:
+    """Capitalised words an English document writes after a determiner, unless known names."""
+    found = set()
+    for line in lines:
+        tokens = words(line)
+        for before, w in zip(tokens, tokens[1:], strict=False):
+            if (
+                w.text[:1].isupper()
+                and before.text.casefold() in _DETERMINERS
+                and line[before.end : w.start] == " "
+                and not kb.people_with(w.text)
+            ):
+                found.add(w.text)
+    return found
+
+
 def collect(lines: Sequence[str], side: str, lang: str, kb: KnowledgeBase) -> tuple[Mention, ...]:
     """Every mention of a name in a document's lines, in order.
 
@@ -320,6 +336,13 @@ def collect(lines: Sequence[str], side: str, lang: str, kb: KnowledgeBase) -> tu
     found: list[tuple[int, Candidate]] = []
     for n, line in enumerate(lines, 1):
         found.extend((n, c) for c in candidates(line, lang, kb=kb))
+    if lang == "en":
+        # A word the document writes after "the" is a noun there ("the Grand agreed"), so its
+        # bare capitalised mentions elsewhere are the noun too, not a name.
+        nouns = _after_determiners(lines, kb)
+        found = [(n, c) for n, c in found if not (c.evidence == "capitalised" and c.tokens[-1].text in nouns)]
+    else:
+        nouns = set()
     names = {t.text for _, c in found if c.evidence != "capitalised" for t in c.tokens}
     capitalised = {t.text for _, c in found if c.evidence == "capitalised" for t in c.tokens}
     seen = {(n, t.start) for n, c in found for t in c.tokens}
@@ -331,7 +354,12 @@ def collect(lines: Sequence[str], side: str, lang: str, kb: KnowledgeBase) -> tu
                 found.append((n, Candidate(w.start, w.end, w.text, (w,), "", "document")))
             elif lang == "en" and w.text in capitalised:
                 found.append((n, Candidate(w.start, w.end, w.text, (w,), "", "capitalised")))
-            elif lang == "en" and sentence_initial(line, w.start) and maybe_name(w.text, kb):
+            elif (
+                lang == "en"
+                and sentence_initial(line, w.start)
+                and maybe_name(w.text, kb)
+                and w.text not in nouns
+            ):
                 # "Kowalczyk said ..." opens a sentence: too weak to judge alone, but it
                 # counts when the document spells the name another way elsewhere.
                 found.append((n, Candidate(w.start, w.end, w.text, (w,), "", "initial")))

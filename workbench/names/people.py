@@ -86,7 +86,19 @@ def guesses(ctx: Context, side: Side) -> dict[tuple[int, int], Guess]:
 def _check_known(ctx: Context, side: Side, m: Mention, word: str, owners: tuple[int, ...]) -> list[Flag]:
     people = [ctx.kb.people[i] for i in owners]
     if any(ctx.accepted(word, side.name, p) for p in people):
-        return _check_given_names(ctx, side, m, people) if m.is_family else []
+        if not m.is_family:
+            return []
+        flags = _check_given_names(ctx, side, m, people)
+        if (
+            not flags
+            and len(m.candidate.tokens) > 1
+            and all(_given_context(ctx, m, p) != "match" for p in people)
+        ):
+            # "Olaf Schulz": a right surname, but Olaf is Scholz's given name, not any Schulz's.
+            guess = guess_person(ctx, side, m, word)
+            if guess is not None and guess.given == "match":
+                flags.append(_near_miss_flag(ctx, side, m, guess))
+        return flags
     if side.name == "mt":
         # Known only in its German spelling: carried over from the source untranslated.
         person = people[0]
@@ -221,7 +233,11 @@ def guess_person(
             # Without context a capitalised word must be very close in spelling and sound
             # ("Grand" is not Grandi, "Coast" not Costa); a plural ("Prices") is no misspelling.
             if not strong and (
-                distance > 1 or not alike or len(word) < 6 or word.casefold().startswith(family)
+                distance > 1
+                or not alike
+                or len(word) < 6
+                or word.casefold().startswith(family)
+                or any(word.endswith(e) and not family.endswith(e) for e in corpus_mod.ENGLISH_ENDINGS)
             ):
                 continue
             # The document's own evidence first, then the corpus's, then spelling and sound.
