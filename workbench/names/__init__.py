@@ -94,7 +94,7 @@ def candidates(text: str, lang: str, *, kb: KnowledgeBase) -> list[Candidate]:
     for c in found:
         start, end = folded.span(c.start, c.end)
         tokens = tuple(
-            replace(t, start=s, end=e, text=text[s:e])
+            t._replace(start=s, end=e, text=text[s:e])
             for t in c.tokens
             for s, e in [folded.span(t.start, t.end)]
         )

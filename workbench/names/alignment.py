@@ -19,6 +19,7 @@ any other garble: the source says a person is there, so the translation must sho
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from workbench.names import people as people_mod
@@ -74,10 +75,12 @@ def _check_line(ctx: Context, n: int) -> list[Flag]:
             for k in name_keys(t.text):
                 line_forms.setdefault(k, t.text)
     flags: list[Flag] = []
+    starts = [p.mention.token.start for p in persons]  # in order: mentions are sorted
+    mt_starts = [t.start for t in mt_tokens]
     for src_span, mt_span in _units(src_line, mt_line):
-        unit = [p for p in persons if src_span[0] <= p.mention.token.start < src_span[1]]
+        unit = persons[bisect_left(starts, src_span[0]) : bisect_left(starts, src_span[1])]
         if unit:
-            tokens = [t for t in mt_tokens if mt_span[0] <= t.start < mt_span[1]]
+            tokens = list(mt_tokens[bisect_left(mt_starts, mt_span[0]) : bisect_left(mt_starts, mt_span[1])])
             flags.extend(_check_unit(ctx, unit, src_line, mt_line, tokens, mt_mentions, line_forms, src_span))
     return flags
 
@@ -158,10 +161,11 @@ def _check_unit(
     flags: list[Flag] = []
     used: set[int] = set()  # starts of translation words a source person accounts for
     source_keys = set()
-    for t in words(src_line)[_first(src_line, src_span) :]:
-        if t.start >= src_span[1]:
-            break
-        source_keys |= name_keys(t.text) | name_keys(transliterate(t.text))
+    src_tokens = words(src_line)
+    i = _first(src_line, src_span)
+    while i < len(src_tokens) and src_tokens[i].start < src_span[1]:
+        source_keys |= name_keys(src_tokens[i].text) | name_keys(transliterate(src_tokens[i].text))
+        i += 1
     missing: list[SourcePerson] = []
     for sp in unit:
         present = [t for t in tokens if t.start not in used and name_keys(t.text) & sp.accepted]

@@ -44,7 +44,8 @@ def _check_side(ctx: Context, side: Side) -> list[Flag]:
         if given or m.candidate.title:
             introduced.add(word)
     source_words = _source_words(ctx) if side.name == "mt" else set()
-    flags: list[Flag] = []
+    # form -> (the suggestion for it, why), for the forms of every group that has a likelier one
+    verdicts: dict[str, tuple[str, str, float]] = {}
     for group in spelling_groups(sorted(counts), introduced):
         if any(kb.people_with(f) for f in group):
             continue  # the people check judges these against the knowledge base
@@ -67,28 +68,28 @@ def _check_side(ctx: Context, side: Side) -> list[Flag]:
 
         scores = {form: score(form) for form in group}
         ranked = sorted(group, key=scores.__getitem__, reverse=True)
-        major = ranked[0]
-        tie = scores[ranked[1]] == scores[major]
-        for m in family_mentions:
-            word = stem(m.token.text, side.lang, kb)
-            if word not in group or (word == major and not tie):
-                continue
-            if tie:
-                others = [f for f in ranked if f != word and scores[f] == scores[word]]
+        top = [f for f in ranked if scores[f] == scores[ranked[0]]]
+        for word in ranked:
+            if len(top) > 1 and word in top:
+                # Nothing says which is right: every spelling is flagged, the reviewer decides.
+                others = [f for f in top if f != word]
                 listed = ", ".join(f'"{f}"' for f in others)
-                reason = (
-                    f'"{word}" and {listed} appear as often in this document and nothing says which is '
-                    "right: one person spelled two ways."
+                why = (
+                    f'"{word}" and {listed} appear as often in this document and nothing says which is right'
                 )
-                flags.append(on_token(m, "inconsistency", others[0], reason, 0.4))
-                continue
-            why = f'"{major}" {counts[major]}x'
-            if side.name == "mt" and scores[major][2]:
-                why += ", as in the source"
-            reason = (
-                f'"{word}" appears {counts[word]}x but {why} in this document: one person spelled two ways.'
-            )
-            flags.append(on_token(m, "inconsistency", major, reason, 0.55))
+                verdicts[word] = (others[0], f"{why}: one person spelled two ways.", 0.4)
+            elif word != top[0]:
+                why = f'"{top[0]}" {counts[top[0]]}x'
+                if side.name == "mt" and scores[top[0]][2]:
+                    why += ", as in the source"
+                reason = f'"{word}" appears {counts[word]}x but {why} in this document: '
+                reason += "one person spelled two ways."
+                verdicts[word] = (top[0], reason, 0.55)
+    flags: list[Flag] = []
+    for m in family_mentions:
+        verdict = verdicts.get(stem(m.token.text, side.lang, kb))
+        if verdict is not None:
+            flags.append(on_token(m, "inconsistency", verdict[0], verdict[1], verdict[2]))
     return flags
 
 

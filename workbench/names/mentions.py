@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from workbench.names.kb import TITLE_MODIFIERS, KnowledgeBase
 from workbench.names.translit import german_signs
@@ -39,8 +40,9 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"(?<=[^\W\d_][.!?])[\"'”“»)]*\s+(?=[\"'„“«(]*[^\W\d_])")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word of a line (a tuple: a long line has hundreds of thousands of them)."""
+
     start: int
     end: int
     text: str
@@ -77,9 +79,10 @@ def words(text: str) -> tuple[Token, ...]:
     out = []
     for i, m in enumerate(_WORD.finditer(text)):
         word = m.group(0)
-        cut = _POSSESSIVE.search(word)
-        end = m.end() - (len(cut.group(0)) if cut else 0)
-        out.append(Token(m.start(), end, text[m.start() : end], i))
+        if ("'" in word or "’" in word) and (cut := _POSSESSIVE.search(word)):
+            out.append(Token(m.start(), m.end() - len(cut.group(0)), word[: -len(cut.group(0))], i))
+        else:
+            out.append(Token(m.start(), m.end(), word, i))
     return tuple(out)
 
 

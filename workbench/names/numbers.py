@@ -10,7 +10,8 @@ source's only when one is missing there: with several, a pairing would be a gues
 from __future__ import annotations
 
 import re
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from workbench.names.context import Context
@@ -83,7 +84,7 @@ def check_line(n: int, src: str, mt: str) -> list[Flag]:
     src_taken, mt_taken = _times(src, "de"), _times(mt, "en")
     flags = _dates(n, src, mt, src_taken, mt_taken)
     flags += _decades(n, src, mt, src_taken, mt_taken)
-    flags += _numbers(n, _parse(src, "de", src_taken), _parse(mt, "en", mt_taken), mt)
+    flags += _numbers(n, _parse(src, "de", _Taken(src_taken)), _parse(mt, "en", _Taken(mt_taken)), mt)
     return flags
 
 
@@ -91,8 +92,26 @@ def _times(text: str, lang: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _TIME[lang].finditer(text)]
 
 
-def _inside(start: int, taken: list[tuple[int, int]]) -> bool:
-    return any(s <= start < e for s, e in taken)
+class _Taken:
+    """Spans already read as something else (a time, a date, a decade), looked up by bisection
+    so that a line with thousands of numbers is read in linear time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        self._starts = [s for s, _ in merged]
+        self._spans = merged
+
+    def covers(self, start: int, end: int | None = None) -> bool:
+        """Whether position start (or any of [start, end)) is inside a taken span."""
+        i = bisect_right(self._starts, start if end is None else end - 1) - 1
+        if i < 0:
+            return False
+        return self._spans[i][1] > start
 
 
 def _dates(n: int, src: str, mt: str, src_taken: list, mt_taken: list) -> list[Flag]:
@@ -103,18 +122,21 @@ def _dates(n: int, src: str, mt: str, src_taken: list, mt_taken: list) -> list[F
     mt_dates: list[tuple[tuple[int, int], int, int, str]] = []
     for m in _DATE_EN_MD.finditer(mt):
         mt_dates.append(((int(m.group(2)), _MONTH_NUMBER[m.group(1).casefold()]), m.start(), m.end(), "md"))
+    month_day = _Taken([(s, e) for _, s, e, _ in mt_dates])
     for m in _DATE_EN_DM.finditer(mt):
-        if not any(s < m.end() and m.start() < e for _, s, e, _ in mt_dates):
+        if not month_day.covers(m.start(), m.end()):
             mt_dates.append(
                 ((int(m.group(1)), _MONTH_NUMBER[m.group(2).casefold()]), m.start(), m.end(), "dm")
             )
     mt_taken.extend((s, e) for _, s, e, _ in mt_dates)
     missing = list((Counter(src_dates) - Counter(d for d, *_ in mt_dates)).elements())
+    missing.reverse()  # taken from the end: the source's first missing date first
+    in_source = set(src_dates)
     flags = []
     for date, start, end, style in sorted(mt_dates, key=lambda d: d[1]):
-        if date in src_dates or not missing:
+        if date in in_source or not missing:
             continue
-        day, month = missing.pop(0)
+        day, month = missing.pop()
         name = _MONTHS_EN[month - 1]
         suggestion = f"{name} {day}" if style == "md" else f"{day} {name}"
         text = mt[start:end]
@@ -145,19 +167,21 @@ def _decades(n: int, src: str, mt: str, src_taken: list, mt_taken: list) -> list
     for m in _DECADE_EN.finditer(mt):
         mt_decades.append((_decade_values(m, _TENS_EN, (1, 2, 3)), m))
         mt_taken.append((m.start(), m.end()))
-    unmatched = list(src_decades)
+    unmatched = Counter(src_decades)  # few distinct decades, however many mentions
     wrong = []
     for values, m in mt_decades:
-        hit = next((i for i, v in enumerate(unmatched) if v & values), None)
+        hit = next((v for v, k in unmatched.items() if k > 0 and v & values), None)
         if hit is None:
             wrong.append(m)
         else:
-            unmatched.pop(hit)
+            unmatched[hit] -= 1
     flags = []
     for m in wrong:
-        if len(unmatched) != 1:
+        left = [v for v, k in unmatched.items() if k > 0]
+        if len(left) != 1 or unmatched[left[0]] != 1:
             break
-        year = min(unmatched.pop())
+        unmatched[left[0]] -= 1
+        year = min(left[0])
         text = m.group(0)
         if m.group(4):
             suggestion = _TENS_EN[(year % 100) // 10 - 2] if year % 100 >= 20 else text
@@ -170,11 +194,11 @@ def _decades(n: int, src: str, mt: str, src_taken: list, mt_taken: list) -> list
     return flags
 
 
-def _parse(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Number]:
+def _parse(text: str, lang: str, taken: _Taken) -> list[Number]:
     scales = _SCALE_DE if lang == "de" else _SCALE_EN
     numbers = []
     for m in _NUMBER.finditer(text):
-        if _inside(m.start(), taken):
+        if taken.covers(m.start()):
             continue
         raw = m.group(0).rstrip(".,")
         value = _value(raw, lang)
@@ -208,36 +232,41 @@ def _english_number(german: str) -> str:
 
 def _numbers(n: int, src: list[Number], mt: list[Number], mt_line: str) -> list[Flag]:
     left = Counter(x.amount for x in src)
-    flags = []
     unexplained = []
     for x in mt:
         if left[x.amount] > 0:
             left[x.amount] -= 1
         else:
             unexplained.append(x)
-    missing = []
-    for x in src:
+    missing: dict[int, Number] = {}  # by position in the source, in order
+    by_value: dict[float, list[int]] = defaultdict(list)
+    for i, x in enumerate(src):
         if left[x.amount] > 0:
             left[x.amount] -= 1
-            missing.append(x)
+            missing[i] = x
+            by_value[x.value].append(i)
+    flags = []
     for x in unexplained:
-        same_digits = next((s for s in missing if s.value == x.value and s.scale != x.scale), None)
-        if same_digits is not None and x.scale_span is not None and same_digits.scale in _SCALE_NAME:
-            missing.remove(same_digits)
-            start, end = x.scale_span
-            text = mt_line[start:end]
-            right = _SCALE_NAME[same_digits.scale]
-            reason = (
-                f'The source has "{same_digits.raw}" times {right} (German scale words differ: '
-                f'a Milliarde is a billion, a Billion a trillion) but the translation "{x.raw} {text}".'
+        if x.scale_span is not None:
+            # The same digits with another scale word: "1,8 Billionen" written "1.8 billion".
+            same = next(
+                (i for i in by_value.get(x.value, ()) if i in missing and missing[i].scale != x.scale), None
             )
-            flags.append(Flag(n, "mt", start, end, text, "mismatch", right, reason, 0.8))
-            continue
+            if same is not None and missing[same].scale in _SCALE_NAME:
+                right_number = missing.pop(same)
+                start, end = x.scale_span
+                text = mt_line[start:end]
+                right = _SCALE_NAME[right_number.scale]
+                reason = (
+                    f'The source has "{right_number.raw}" times {right} (German scale words differ: '
+                    f'a Milliarde is a billion, a Billion a trillion) but the translation "{x.raw} {text}".'
+                )
+                flags.append(Flag(n, "mt", start, end, text, "mismatch", right, reason, 0.8))
+                continue
         if len(missing) != 1:
             continue  # with several unmatched numbers a pairing would be a guess
-        right = missing.pop()
-        reason = f'The source has the number "{right.raw}" where the translation has "{x.raw}".'
-        flags.append(
-            Flag(n, "mt", x.start, x.end, x.raw, "mismatch", _english_number(right.raw), reason, 0.75)
-        )
+        _, right_number = missing.popitem()
+        reason = f'The source has the number "{right_number.raw}" where the translation has "{x.raw}".'
+        suggestion = _english_number(right_number.raw)
+        flags.append(Flag(n, "mt", x.start, x.end, x.raw, "mismatch", suggestion, reason, 0.75))
     return flags
