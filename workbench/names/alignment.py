@@ -20,6 +20,7 @@ any other garble: the source says a person is there, so the translation must sho
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 
 from workbench.names import people as people_mod
@@ -166,17 +167,22 @@ def _check_unit(
     while i < len(src_tokens) and src_tokens[i].start < src_span[1]:
         source_keys |= name_keys(src_tokens[i].text) | name_keys(transliterate(src_tokens[i].text))
         i += 1
+    by_key: dict[str, list[Token]] = defaultdict(list)  # the unit's capitalised words by name key
+    for t in tokens:
+        if t.text[:1].isupper():
+            for k in name_keys(t.text):
+                by_key[k].append(t)
     missing: list[SourcePerson] = []
     for sp in unit:
-        present = [t for t in tokens if t.start not in used and name_keys(t.text) & sp.accepted]
-        if present:
-            used.add(present[0].start)
-            flags.extend(_given_changed(ctx, sp, mt_line, present[0], mt_mentions))
+        present = _first_unused(by_key, sp.accepted, used)
+        if present is not None:
+            used.add(present.start)
+            flags.extend(_given_changed(ctx, sp, mt_line, present, mt_mentions))
             continue
-        german = [t for t in tokens if t.start not in used and name_keys(t.text) & sp.german]
-        if german:
-            used.add(german[0].start)
-            flags.append(_transliteration(ctx, sp, german[0], mt_mentions))
+        german = _first_unused(by_key, sp.german, used)
+        if german is not None:
+            used.add(german.start)
+            flags.append(_transliteration(ctx, sp, german, mt_mentions))
             continue
         missing.append(sp)
     free = [
@@ -187,7 +193,7 @@ def _check_unit(
     for i, sp in enumerate(missing):
         found = _after_given_name(ctx, sp, mt_line, tokens, used)
         if found is None:
-            found = _by_spelling(sp, free, used)
+            found = _by_spelling(ctx, sp, free, used)
         if found is not None:
             used.add(found.start)
             paired[i] = found
@@ -218,6 +224,12 @@ def _check_unit(
         ):
             flags.append(_dropped(sp))
     return flags
+
+
+def _first_unused(by_key: dict[str, list[Token]], keys: frozenset[str], used: set[int]) -> Token | None:
+    """The first word in the unit with one of the keys that no other person accounts for."""
+    found = [t for k in keys for t in by_key.get(k, ()) if t.start not in used]
+    return min(found, key=lambda t: t.start) if found else None
 
 
 def _first(line: str, span: tuple[int, int]) -> int:
@@ -290,22 +302,34 @@ def _given_in(sp: SourcePerson, line_forms: dict[str, str]) -> bool:
     return any(name_keys(t.text) & line_forms.keys() for t in sp.mention.candidate.tokens[:-1])
 
 
-def _by_spelling(sp: SourcePerson, free: list[Token], used: set[int]) -> Token | None:
+def _by_spelling(ctx: Context, sp: SourcePerson, free: list[Token], used: set[int]) -> Token | None:
     """The free translation word closest to the expected name, if one is close enough."""
     best: tuple[int, bool, Token] | None = None
-    source = sp.mention.token.text
     for t in free:
         if t.start in used:
             continue
-        distance, alike = min(
-            close(t.text, sp.expected), close(t.text, source), key=lambda x: (x[0], not x[1])
-        )
-        if similar(t.text, sp.expected, distance, alike, context=True) or similar(
-            t.text, source, distance, alike, context=True
-        ):
-            if best is None or (distance, not alike) < (best[0], not best[1]):
-                best = (distance, alike, t)
+        found = _closeness(ctx, t.text, sp.expected, sp.mention.token.text)
+        if found is not None and (best is None or (found[0], not found[1]) < (best[0], not best[1])):
+            best = (*found, t)
     return best[2] if best else None
+
+
+def _closeness(ctx: Context, word: str, expected: str, source: str) -> tuple[int, bool] | None:
+    """(edit distance, sounds alike) of a word close enough to the expected name or the source's
+    spelling of it, else None; memoised, as an article repeats its names."""
+    key = ("closeness", word, expected, source)
+    if key not in ctx.memo:
+        found = None
+        for right in dict.fromkeys((expected, source)):
+            if abs(len(word) - len(right)) > 3:
+                continue
+            distance, alike = close(word, right)
+            if similar(word, right, distance, alike, context=True) and (
+                found is None or (distance, not alike) < (found[0], not found[1])
+            ):
+                found = (distance, alike)
+        ctx.memo[key] = found
+    return ctx.memo[key]  # type: ignore[return-value]
 
 
 def _mention_for(t: Token, sp: SourcePerson, mt_mentions: dict[int, Mention], line: int) -> Mention:
