@@ -109,8 +109,8 @@ def main() -> None:
         "invisible": _invisible,
     }
     print("seconds: wall clock / CPU time of this process; s/MB from the CPU time")
-    header = f"{'kind':<12}{'chars':>10}{'src s':>12}{'s/MB':>6}{'flags':>7}{'src+mt s':>13}{'s/MB':>6}{'flags':>7}"
-    print(header)
+    print(f"{'kind':<12}{'chars':>10}{'src s':>12}{'s/MB':>6}{'flags':>7}", end="")
+    print(f"{'src+mt s':>13}{'s/MB':>6}{'flags':>7}")
     results = []
     for kind, build in kinds.items():
         for size in sizes:
