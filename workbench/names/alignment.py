@@ -121,15 +121,24 @@ def _source_person(ctx: Context, src: Side, m: Mention) -> SourcePerson | None:
     strong = len(m.candidate.tokens) > 1 or bool(m.candidate.title) or introduced
     if owners:
         people = [kb.people[i] for i in owners]
-        given = {t.text.casefold() for t in m.candidate.tokens[:-1]}
-        person = next((p for p in people if given & p.given_forms), people[0])
+        # The given name beside it, or beside the mention that introduced the surname.
+        namings = [m, *ctx.introduced.get(("src", m.token.text), ())] if len(m.candidate.tokens) == 1 else [m]
+        given = {
+            t.text.casefold() for i in namings for t in i.candidate.tokens[:-1] if kb.is_given_name(t.text)
+        }
+        person = next((p for p in people if given & p.given_forms), None if given else people[0])
         accepted = {k for p in people for f in p.family_forms & p.en_tokens for k in name_keys(f)}
         accepted |= {k for p in people for k in name_keys(p.family)}
         german = {k for p in people for f in p.family_forms - p.en_tokens for k in name_keys(f)} - accepted
         if word != m.token.text:
             accepted |= name_keys(m.token.text) - german  # "Costas" kept as written is no genitive
-        full = person.record.canonical if len(m.candidate.tokens) > 1 else person.family
-        return SourcePerson(m, person, person.family, full, frozenset(accepted), frozenset(german), strong)
+        family = (person or people[0]).family
+        if person is None:
+            # A namesake of known people ("Jens Becker" is no Boris Becker): their surname, no one of them.
+            full = " ".join([*(t.text for t in m.candidate.tokens[:-1]), family])
+        else:
+            full = person.record.canonical if len(m.candidate.tokens) > 1 else family
+        return SourcePerson(m, person, family, full, frozenset(accepted), frozenset(german), strong)
     if kb.people_with(word) or not strong:
         return None  # a given name on its own, or too little evidence that it is a name
     # A cue says where the person works, not where the name comes from: "Schröder" stays.

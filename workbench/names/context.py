@@ -132,7 +132,10 @@ def build(
             if not m.is_family:
                 continue
             word = mention_mod.stem(m.token.text, side.lang, kb)
+            given = {t.text.casefold() for t in m.candidate.tokens[:-1] if kb.is_given_name(t.text)}
             for p in kb.people_with_family(word):
+                if given and not given & kb.people[p].given_forms:
+                    continue  # "Jens Becker" names no Boris Becker
                 counts[p] += 1
                 if context.accepted(word, name, kb.people[p]):
                     spelled[(name, p)][word] += 1

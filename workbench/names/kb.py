@@ -93,8 +93,8 @@ class NameRecord:
         """The name a text uses for the person alone ("Scholz", "von der Leyen", "Xi"), or ""
         for a regnal name ("Charles III") or a single name ("Lula"): those have no short form."""
         words = _words(self.canonical)
-        if len(words) < 2 or _REGNAL.fullmatch(self.canonical.split()[-1]):
-            return ""
+        if len(words) < 2:
+            return ""  # a regnal or single name: "Charles III", "Pope Leo XIV", "Neymar"
         if self.country.upper() in SURNAME_FIRST:
             return words[0]
         return " ".join(_split_name(self.canonical)[1])
@@ -465,7 +465,8 @@ def parse_records(text: str, source: str = "names.csv") -> list[NameRecord]:
             )
     except csv.Error as err:
         raise InputError(
-            f"{source} line {reader.line_num}: not a well-formed CSV row ({err}). Fix the row and try again."
+            f"{source} line {reader.line_num + 1}: not a well-formed CSV row ({err}). "
+            "Fix the row and try again."
         ) from None
     return records
 
