@@ -99,10 +99,8 @@ def _units(src_line: str, mt_line: str) -> list[tuple[tuple[int, int], tuple[int
     for s, e in src_s:
         # The translation's sentences whose middle falls in this source sentence's share of the
         # line, and one on either side: the two sides split sentences differently.
-        start = j
-        while j < len(mt_s) and (mt_s[j][0] + mt_s[j][1]) / 2 / max(1, len(mt_line)) < e / max(
-            1, len(src_line)
-        ):
+        start, share = j, e / max(1, len(src_line))
+        while j < len(mt_s) and (mt_s[j][0] + mt_s[j][1]) / 2 / max(1, len(mt_line)) < share:
             j += 1
         first, last = max(0, start - 1), min(len(mt_s), max(j, start + 1) + 1)
         units.append(((s, e), (mt_s[first][0], mt_s[last - 1][1])))
@@ -121,11 +119,9 @@ def _source_person(ctx: Context, src: Side, m: Mention) -> SourcePerson | None:
     strong = len(m.candidate.tokens) > 1 or bool(m.candidate.title) or introduced
     if owners:
         people = [kb.people[i] for i in owners]
-        # The given name beside it, or beside the mention that introduced the surname.
-        namings = [m, *ctx.introduced.get(("src", m.token.text), ())] if len(m.candidate.tokens) == 1 else [m]
-        given = {
-            t.text.casefold() for i in namings for t in i.candidate.tokens[:-1] if kb.is_given_name(t.text)
-        }
+        # The given name beside it, or beside the mentions that introduced the surname.
+        given = _given_names(ctx, m) if len(m.candidate.tokens) == 1 else set()
+        given |= {t.text.casefold() for t in m.candidate.tokens[:-1] if kb.is_given_name(t.text)}
         person = next((p for p in people if given & p.given_forms), None if given else people[0])
         accepted = {k for p in people for f in p.family_forms & p.en_tokens for k in name_keys(f)}
         accepted |= {k for p in people for k in name_keys(p.family)}
@@ -149,6 +145,20 @@ def _source_person(ctx: Context, src: Side, m: Mention) -> SourcePerson | None:
     full = " ".join(_english_given(ctx, t.text, origin) for t in m.candidate.tokens[:-1])
     full = f"{full} {expected}".strip()
     return SourcePerson(m, None, expected, full, frozenset(accepted), frozenset(german), strong)
+
+
+def _given_names(ctx: Context, m: Mention) -> set[str]:
+    """The given names the source writes with a surname where it introduces it (once per surname:
+    a long document introduces a name many times)."""
+    key = ("given-names", m.token.text)
+    if key not in ctx.memo:
+        ctx.memo[key] = {
+            t.text.casefold()
+            for i in ctx.introduced.get(("src", m.token.text), ())
+            for t in i.candidate.tokens[:-1]
+            if ctx.kb.is_given_name(t.text)
+        }
+    return set(ctx.memo[key])  # type: ignore[arg-type]
 
 
 def _english_given(ctx: Context, given: str, origin: str) -> str:

@@ -176,9 +176,14 @@ def _given_context(ctx: Context, m: Mention, person: Person) -> str:
     """'match' when a given name beside it is this person's, 'other' when it is someone else's."""
     given = m.candidate.tokens[:-1]
     if not given:
-        # A bare surname is whom the document introduced under it: "Mark Harrison ... Harrison".
-        contexts = {_given_context(ctx, i, person) for i in ctx.introduced.get((m.side, m.token.text), ())}
-        return "other" if contexts == {"other"} else ""
+        # A bare surname is whom the document introduced under it: "Mark Harrison ... Harrison"
+        # (worked out once per surname and person: a long document repeats both).
+        key = ("introduced-as", m.side, m.token.text, person.record.canonical)
+        if key not in ctx.memo:
+            introduced = ctx.introduced.get((m.side, m.token.text), ())
+            contexts = {_given_context(ctx, i, person) for i in introduced}
+            ctx.memo[key] = "other" if contexts == {"other"} else ""
+        return ctx.memo[key]  # type: ignore[return-value]
     for t in given:
         best = _closest(t.text, person.given_forms)
         if best is not None and (best[1] == 0 or similar(t.text, best[0], best[1], best[2], True)):
