@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.glossary import GlossaryEntry  # noqa: E402
-from workbench.knowledge import load_kb  # noqa: E402
 from workbench.names import KINDS, Flag, check_segments, spelling_counts  # noqa: E402
+from workbench.names.kb import load_kb  # noqa: E402
 
 CORPUS_TEMPLATES = (
     "{name} said on Monday that the talks would continue.",

@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from workbench import knowledge
+from workbench.names import kb as knowledge
 from workbench.store import Store
 from workbench.textio import TextFile
 from workbench.workflows import detect

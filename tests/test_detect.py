@@ -30,7 +30,7 @@ def store(db_url: str):
 
 @pytest.fixture(scope="module")
 def kb():
-    from workbench import knowledge
+    from workbench.names import kb as knowledge
 
     return knowledge.load_kb()
 

@@ -76,3 +76,27 @@ def test_a_match_whose_case_folds_differently_is_still_replaced(wrong: str, text
     new, done = apply(text, [GlossaryEntry(wrong, "Kılıçdaroğlu")])
     assert new == expected
     assert [r.wrong for r in done] == [text.split()[0]]
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["Scho\u00adles", "Scho\u200bles", "Scho\u200dles", "Scho\u200cles", "\ufeffScholes", "Scho\u2060les"],
+    ids=["soft-hyphen", "zero-width-space", "zero-width-joiner", "non-joiner", "bom", "word-joiner"],
+)
+def test_invisible_characters_neither_hide_nor_split_a_wrong_form(hidden: str):
+    text = f"Chancellor {hidden} spoke; Olaf {hidden}'s office agreed."
+
+    fixed, done = apply(text, SEED)
+
+    # An invisible character before the word (the BOM case) is left where it was, outside it.
+    assert fixed.replace("\ufeff", "") == "Chancellor Scholz spoke; Olaf Scholz's office agreed."
+    # The spans are the original text's and cover the whole word with what is hidden inside it.
+    for r in done:
+        assert text[r.start : r.end] == r.wrong
+        assert r.wrong.replace("\ufeff", "") == hidden.replace("\ufeff", "")
+    assert [text[s:e] for s, e, _ in find(text, SEED)] == [r.wrong for r in done]
+
+
+def test_an_invisible_character_inside_a_right_form_keeps_it_right():
+    entries = [GlossaryEntry("Gerasimo", "Gerasimov")]
+    assert apply("General Gera\u00adsimov spoke.", entries) == ("General Gera\u00adsimov spoke.", [])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import ScoringError
+from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry
 from workbench.metrics import names as name_metrics
 
@@ -150,7 +150,8 @@ def test_a_regnal_number_or_jr_is_no_surname() -> None:
 def test_knowledge_base_csv_without_header_is_refused(tmp_path: Path) -> None:
     kb = tmp_path / "names.csv"
     kb.write_text("Mark Milley,Milli\n", encoding="utf-8")
-    with pytest.raises(ScoringError, match="names.csv: missing column 'canonical'"):
+    # The knowledge base's one reader (names.kb) refuses it, naming the file and the header needed.
+    with pytest.raises(InputError, match="names.csv has no 'canonical' column.*needs the header canonical,"):
         name_metrics.load_name_forms_csv(kb)
 
 

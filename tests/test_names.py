@@ -8,8 +8,8 @@ import pytest
 
 from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry
-from workbench.knowledge import NameRecord, build_kb, load_kb
 from workbench.names import Flag, candidates, check_segments, spelling_counts, transliterate
+from workbench.names.kb import NameRecord, build_kb, load_kb
 from workbench.textio import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -537,3 +537,109 @@ def test_a_sentence_adverb_before_a_garbled_name_is_no_given_name(kb):
         (1, "Gerasimo", "Gerasimov"),
         (2, "Gerasimo", "Gerasimov"),
     ]
+
+
+# --- the knowledge base never "corrects" a right spelling -----------------------------------------
+
+
+def test_no_right_spelling_of_any_known_person_is_flagged(kb):
+    """Every person of corpus/names.csv, in each German and English spelling the file holds, in
+    a correct sentence pair and in the German alone: nothing may be flagged, least of all a
+    suggestion to change one right spelling into another."""
+    flagged = []
+    for record in kb.records:
+        for german in record.german_forms:
+            src = [
+                f"Am Montag sprach {german} in Berlin über die Lage.",
+                f"Laut {german} ist die Lage ernst.",
+            ]
+            flagged += check_segments(src, kb=kb)
+            for english in (record.canonical, *record.variants):
+                mt = [
+                    f"On Monday, {english} spoke in Berlin about the situation.",
+                    f"According to {english}, it is serious.",
+                ]
+                flagged += check_segments(src, mt, kb=kb)
+    assert [(f.side, f.text, f.kind, f.suggestion) for f in flagged] == []
+
+
+# --- source -> translation alignment ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src", "mt", "flag"),
+    [
+        # A surname translated as a word: the source says a person is there.
+        ("Die SPD-Politikerin Petra Vogel forderte mehr Geld.",
+         "SPD politician Petra Bird called for more money.", ("Bird", "mismatch", "Vogel")),
+        ("Der Trainer Frank Schneider lobte das Team.", "Coach Frank Tailor praised the team.",
+         ("Tailor", "mismatch", "Schneider")),
+        # A German surname is spelled the German way in English; the Slavic rule is no excuse.
+        ("Der frühere Minister Rudolf Scharping kritisierte die Pläne.",
+         "Former minister Rudolf Sharping criticised the plans.", ("Sharping", "mismatch", "Scharping")),
+        # The second sentence's bare surname is the person the first introduced.
+        ("Der Ökonom Jens Becker warnte vor einer Rezession. Becker sagte, die Lage sei ernst.",
+         "Economist Jens Becker warned of a recession. Baker said the situation was serious.",
+         ("Baker", "mismatch", "Becker")),
+        # Origin decides the transliteration: "russische" before an unknown name.
+        ("Der russische Gouverneur Igor Wassiljew sprach in Moskau.",
+         "Russian governor Igor Wassiljew spoke in Moscow.", ("Wassiljew", "transliteration", "Vasilyev")),
+    ],
+)  # fmt: skip
+def test_the_word_in_the_place_of_a_source_person_is_flagged(kb, src, mt, flag):
+    flags = check_segments([src], [mt], kb=kb)
+    assert [(f.text, f.kind, f.suggestion) for f in flags] == [flag]
+    assert all(f.side == "mt" and "source" in f.reason or f.kind == "transliteration" for f in flags)
+
+
+def test_a_german_surname_in_a_russian_context_is_no_transliteration(kb):
+    src = ["Der russische Präsident traf Kanzler Merz und den Unternehmer Klaus Schwarz in Moskau."]
+    mt = ["The Russian president met Chancellor Merz and the entrepreneur Klaus Schwarz in Moscow."]
+    assert check_segments(src, mt, kb=kb) == []
+
+
+def test_two_spellings_once_each_are_both_flagged_when_nothing_decides(small_kb):
+    mt = ["Minister Kowalczyk said so.", "Minister Kowalcyk agreed."]
+    flags = check_segments(["x", "y"], mt, kb=small_kb)
+    assert [(f.line, f.text, f.suggestion) for f in flags] == [
+        (1, "Kowalczyk", "Kowalcyk"),
+        (2, "Kowalcyk", "Kowalczyk"),
+    ]
+    assert all("nothing says which is right" in f.reason for f in flags)
+
+
+# --- numbers, decades, scale words -----------------------------------------------------------------
+
+
+def test_decades_scale_words_and_clock_times_are_compared_by_meaning(small_kb):
+    src = ["In den 80er-Jahren stieg das Defizit auf 1,2 Billionen Dollar, meldete die Behörde um 21 Uhr."]
+    wrong = ["In the 1990s, the deficit rose to 1.2 billion dollars, the authority reported at 9 p.m."]
+    right = ["In the 1980s, the deficit rose to $1.2 trillion, the authority reported at 9 p.m."]
+
+    flags = check_segments(src, wrong, kb=small_kb)
+
+    assert [(f.text, f.suggestion) for f in flags] == [("1990s", "1980s"), ("billion", "trillion")]
+    assert check_segments(src, right, kb=small_kb) == []
+    assert check_segments(["Die 90er und die Zwanzigerjahre"], ["The '90s and the 1920s"], kb=small_kb) == []
+
+
+# --- invisible characters and long lines -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u200d", "\u2060"])
+def test_an_invisible_character_neither_hides_nor_splits_a_name(kb, mark):
+    line = f"Verteidigungsminister Scho{mark}iku und General Gera{mark}simo sprachen."
+    flags = check_segments([line], kb=kb)
+    assert [(f.text, f.suggestion) for f in flags] == [
+        (f"Scho{mark}iku", "Shoigu"),
+        (f"Gera{mark}simo", "Gerasimov"),
+    ]
+    assert all(line[f.start : f.end] == f.text for f in flags)
+
+
+def test_a_long_line_is_checked_whole(kb):
+    # Speed is benchmarks/check_long_lines.py's business; here: every garble of a 100 KB line found.
+    sentence = "General Mark Milli sprach mit Minister Sergej Schoigu. "
+    line = sentence * (100_000 // len(sentence))
+    flags = check_segments([line], kb=kb)
+    assert len(flags) == line.count("Milli") and {f.text for f in flags} == {"Milli"}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from workbench import knowledge
 from workbench.cli import cli
+from workbench.names import kb as knowledge
 from workbench.store import Store
 from workbench.workflows import glossary as review
 

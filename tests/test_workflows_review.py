@@ -345,7 +345,7 @@ def test_import_glossary_keeps_other_entries_and_attributes_new_ones(store: Stor
 
 
 def test_known_names_csv_reads_back_as_knowledge_base_records(store: Store) -> None:
-    from workbench import knowledge
+    from workbench.names import kb as knowledge
 
     glossary.accept_name(store, "Mark Milley", variants=["Milli", "Millie"], added_by="anna")
     glossary.accept_name(store, "Sergei Shoigu", german="Sergej Schoigu", variants=["Schoiku"])

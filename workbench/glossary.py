@@ -2,7 +2,9 @@
 
 A glossary maps a known-wrong form ("Scholes") to the correct one ("Scholz"). Matching
 is whole-word and case-insensitive, keeps possessives ("Scholes'" -> "Scholz'",
-"Millie's" -> "Milley's") and follows the case of the match where it is all caps.
+"Millie's" -> "Milley's") and follows the case of the match where it is all caps. Invisible
+characters (soft hyphens, zero-width spaces and joiners) neither hide a form nor split it:
+"Scho\u00adles" is replaced as a whole.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from workbench.invisible import fold, strip
 
 KINDS = ("name", "term")
 
@@ -36,7 +40,7 @@ class Replacement:
 
 
 def _pattern(entries: Sequence[GlossaryEntry]) -> re.Pattern[str] | None:
-    forms = sorted({e.wrong for e in entries if e.wrong.strip()}, key=len, reverse=True)
+    forms = sorted({strip(e.wrong) for e in entries if strip(e.wrong).strip()}, key=len, reverse=True)
     if not forms:
         return None
     alternatives = "|".join(re.escape(f) for f in forms)
@@ -54,19 +58,20 @@ def find(text: str, entries: Sequence[GlossaryEntry]) -> list[tuple[int, int, Gl
     pattern = _pattern(entries)
     if pattern is None:
         return []
-    by_form = {e.wrong.casefold(): e for e in entries}
+    folded = fold(text)
+    by_form = {strip(e.wrong).casefold(): e for e in entries}
     found = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(folded.text):
         entry = by_form.get(m.group(0).casefold()) or _entry_matching(m.group(0), entries)
-        if not _inside_correct_form(text, m.start(), m.end(), entry):
-            found.append((m.start(), m.end(), entry))
+        if not _inside_correct_form(folded.text, m.start(), m.end(), entry):
+            found.append((*folded.span(m.start(), m.end()), entry))
     return found
 
 
 def _entry_matching(found: str, entries: Sequence[GlossaryEntry]) -> GlossaryEntry:
     # The regex folds case per character ("I" matches "ı"), str.casefold() does not:
     # look the entry up the regex's way.
-    return next(e for e in entries if re.fullmatch(re.escape(e.wrong), found, re.IGNORECASE))
+    return next(e for e in entries if re.fullmatch(re.escape(strip(e.wrong)), found, re.IGNORECASE))
 
 
 def _inside_correct_form(text: str, start: int, end: int, entry: GlossaryEntry) -> bool:
@@ -95,8 +100,8 @@ def apply(text: str, entries: Iterable[GlossaryEntry]) -> tuple[str, list[Replac
     pos = 0
     for start, end, entry in find(text, entries):
         found = text[start:end]
-        right = _match_case(found, entry.right)
-        if found == right:
+        right = _match_case(strip(found), entry.right)
+        if strip(found) == right:
             continue
         out.append(text[pos:start])
         out.append(right)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from workbench import xmltext
 from workbench.errors import GlossaryError
+from workbench.formats.cells import neutralise_cell, restore_cell
 from workbench.glossary import KINDS, GlossaryEntry
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ log = logging.getLogger(__name__)
 CSV_HEADER = ("wrong", "right", "kind", "note")
 FORMATS = (".csv", ".tbx")
 # OWASP's list: a cell starting with one of these is run as a formula by Excel/LibreOffice.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARK = "'"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # TBX-Basic has no field for our kind; part of speech comes closest (a name is a proper noun).
 _POS_OF_KIND = {"name": "properNoun", "term": "noun"}
@@ -94,25 +93,6 @@ def _refuse_duplicates(found: Sequence[tuple[str, GlossaryEntry]], source: str) 
 
 
 # --- CSV -----------------------------------------------------------------------------------
-
-
-def _needs_mark(value: str) -> bool:
-    bare = value.lstrip(_MARK)
-    return bare.startswith(_FORMULA_START) or bare != bare.strip()
-
-
-def neutralise_cell(cell: str) -> str:
-    """The cell as written to CSV: one more leading apostrophe when a spreadsheet would run
-    it as a formula or reading would strip its whitespace (see _restore)."""
-    return _MARK + cell if _needs_mark(cell) else cell
-
-
-def _restore(cell: str) -> str:
-    # The exact inverse of neutralise_cell for what it writes; a cell without its mark was
-    # typed by a person and is stripped.
-    if cell.startswith(_MARK) and _needs_mark(cell[1:]):
-        return cell[1:]
-    return cell.strip()
 
 
 def to_csv_bytes(entries: Iterable[GlossaryEntry]) -> bytes:
@@ -176,7 +156,7 @@ def parse_csv(text: str, source: str = "glossary.csv") -> list[GlossaryEntry]:
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
-        cells = [_restore(cell) for cell in row]
+        cells = [restore_cell(cell) for cell in row]
         if columns is None:
             header = [cell.lower() for cell in cells]
             if "wrong" in header and "right" in header:

@@ -1,10 +1,16 @@
-"""`workbench names list | export`: the names reviewers accepted in the app, from the shell."""
+"""`workbench names list | export | import-wikidata`: the names reviewers accepted in the app,
+and growing the names knowledge base from a Wikidata dump."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from workbench import config
+from workbench.cli.options import Once
+from workbench.names import kb as knowledge
+from workbench.names.wikidata import Dump
 from workbench.store import Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
@@ -63,3 +69,27 @@ def names_export(file: str, db: str | None) -> None:
     with Store.open(config.database(db)) as store:
         count = glossary.export_known_names(store, file)
     click.echo(f"wrote {count} known names to {shown(file)}")
+
+
+@names_group.command("import-wikidata")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--into",
+    cls=Once,
+    type=click.Path(dir_okay=False),
+    help="Knowledge base CSV to merge into [default: corpus/names.csv, the one `check` uses].",
+)
+def names_import_wikidata(file: str, into: str | None) -> None:
+    """Add the people (instance of human, Q5) of a Wikidata JSON dump FILE to the names knowledge
+    base: English label and aliases as the English spellings, German label and aliases as the
+    German ones. A person already there gets the new spellings added. The dump is read as a
+    stream (.gz and .bz2 too); the knowledge base is written atomically."""
+    target = Path(into) if into else knowledge.default_kb_path()
+    existing = knowledge.read_records(target) if target.exists() else []
+    dump = Dump(file)
+    records, added, merged = knowledge.merge_records(existing, dump)
+    knowledge.write_records(target, records)
+    click.echo(
+        f"read {dump.entities} entities, {dump.humans} people: {added} added, {merged} merged into "
+        f"{shown(str(target))} ({len(records)} people now)"
+    )

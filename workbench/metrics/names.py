@@ -7,8 +7,6 @@ is whole-word and case-sensitive; possessives count. A miss says what the MT wro
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections import Counter
@@ -17,11 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import ScoringError
 from workbench.glossary import GlossaryEntry
 from workbench.metrics.base import check_aligned
-
-NAMES_CSV_HEADER = ("canonical", "german", "variants", "kind", "role", "country")
+from workbench.names import kb
 
 
 @dataclass(frozen=True)
@@ -258,43 +254,24 @@ def name_forms_from_glossary(entries: Iterable[GlossaryEntry]) -> list[NameForm]
     return [NameForm(right, tuple(dict.fromkeys(wrong))) for right, wrong in variants.items()]
 
 
-_GENERATION = re.compile(r"(?:Jr|Sr)\.?")
-_REGNAL = re.compile(r"[IVXL]+\.?")
-
-
-def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]:
-    """Name forms from the knowledge-base CSV (canonical,german,variants,kind,role,country).
-
-    variants are separated by "|"; the German spelling counts as a variant because MT
-    carries it into English (Schoigu for Shoigu). A person's surname counts as a short form.
-    """
-    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("canonical", "variants") if c not in (rows.fieldnames or [])]
-    if missing:
-        raise ScoringError(
-            f"{source}: missing column {missing[0]!r}; the header must be {','.join(NAMES_CSV_HEADER)}"
+def name_forms(records: Iterable[kb.NameRecord]) -> list[NameForm]:
+    """Name forms of knowledge-base records: the German spellings count as wrong forms in
+    English, because MT carries them over (Schoigu for Shoigu); a person's surname is the
+    short form a text uses alone."""
+    forms = []
+    for record in records:
+        wrong = tuple(
+            v for v in dict.fromkeys([*record.german_forms, *record.variants]) if v != record.canonical
         )
-    forms: list[NameForm] = []
-    for row in rows:
-        canonical = (row.get("canonical") or "").strip()
-        if not canonical:
-            continue
-        wrong = [v.strip() for v in (row.get("variants") or "").split("|")]
-        german = (row.get("german") or "").strip()
-        wrong = [v for v in dict.fromkeys([german, *wrong]) if v and v != canonical]
-        words = canonical.split()
-        person = (row.get("kind") or "person").strip().lower() == "person"
-        if words and _GENERATION.fullmatch(words[-1]):
-            words = words[:-1]  # "Ferdinand Marcos Jr.": the surname is Marcos
-        # A regnal number ("Charles III", "Pope Leo XIV") is no surname: such names have no short form.
-        regnal = bool(words) and _REGNAL.fullmatch(words[-1]) is not None
-        short = (words[-1],) if person and not regnal and len(words) > 1 and len(words[-1]) > 2 else ()
-        forms.append(NameForm(canonical, tuple(wrong), short))
+        surname = record.surname if record.kind == "person" else ""
+        forms.append(NameForm(record.canonical, wrong, (surname,) if len(surname) > 2 else ()))
     return forms
 
 
-def load_name_forms_csv(path: str | Path) -> list[NameForm]:
-    from workbench.textio import read_text
+def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]:
+    """Name forms from names.csv text, read by the knowledge base's one reader (names.kb)."""
+    return name_forms(kb.parse_records(text, source))
 
-    file = read_text(path)
-    return parse_name_forms_csv(file.text, file.name)
+
+def load_name_forms_csv(path: str | Path) -> list[NameForm]:
+    return name_forms(kb.read_records(path))

@@ -233,7 +233,7 @@ _DETECTED_KEY = "_wb_detected"
 
 @st.cache_resource(show_spinner=False)
 def _knowledge_base(extra: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Any:
-    from workbench import knowledge
+    from workbench.names import kb as knowledge
 
     return knowledge.load_kb(extra=[knowledge.NameRecord(c, g, v) for c, g, v in extra])
 
@@ -246,8 +246,8 @@ def knowledge_base(db: Store) -> Any:
 @st.cache_resource(show_spinner=False)
 def knowledge_name_forms() -> list[Any]:
     """The knowledge base as metrics.names.NameForm records, for name accuracy."""
-    from workbench import knowledge
     from workbench.metrics import names as name_metrics
+    from workbench.names import kb as knowledge
 
     return name_metrics.load_name_forms_csv(knowledge.default_kb_path())
 

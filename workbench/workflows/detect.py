@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from workbench import names
 from workbench.glossary import GlossaryEntry
-from workbench.knowledge import KnowledgeBase
+from workbench.names.kb import KnowledgeBase
 from workbench.store import GARBLED_NAME, Annotation, ReviewRow, Span, Store
 from workbench.workflows.review import NAME_CATEGORY
 

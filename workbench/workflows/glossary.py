@@ -3,15 +3,12 @@ name spellings reviewers accepted (which extend the names knowledge base)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from workbench.glossary import GlossaryEntry
-from workbench.glossary_io import neutralise_cell
-from workbench.knowledge import KB_HEADER
+from workbench.names import kb
 from workbench.store import GlossaryImport, KnownName, Store
 from workbench.textio import write_atomic
 
@@ -79,15 +76,10 @@ def import_glossary(store: Store, entries: Iterable[GlossaryEntry], *, added_by:
 
 
 def known_names_csv(known: Iterable[KnownName]) -> bytes:
-    """Known names in corpus/names.csv's format (variants joined by "|"), cells a spreadsheet
-    would run as a formula neutralised; the file can be appended to the knowledge base."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(KB_HEADER)
-    for name in known:
-        row = (name.canonical, name.german, "|".join(name.variants), "person", "", "")
-        writer.writerow([neutralise_cell(cell) for cell in row])
-    return out.getvalue().encode("utf-8")
+    """Known names in corpus/names.csv's format (kb.format_records): the file reads into the
+    knowledge base as it is."""
+    records = (kb.NameRecord(k.canonical, k.german, k.variants) for k in known)
+    return kb.format_records(records).encode("utf-8")
 
 
 def export_known_names(store: Store, path: str | Path) -> int:
