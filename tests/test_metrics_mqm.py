@@ -225,7 +225,11 @@ def test_cli_export_then_import_round_trips_the_file(mqm_file: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--hyp", "x.txt"], 2, "--mqm scores annotations: give it without --hyp, --ref and --names"),
+        (
+            ["--hyp", "x.txt"],
+            2,
+            "--mqm scores annotations: give it without --hyp, --ref, --system and --names",
+        ),
         (["--baseline", "Z"], 1, "baseline 'Z' is not a system in the annotations; choose from A, B, C"),
         (["--mqm", "other.tsv"], 2, "given 2 times"),
     ],

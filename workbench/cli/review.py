@@ -15,7 +15,7 @@ from workbench.glossary import KINDS, GlossaryEntry
 from workbench.store import IMPORTED_SYSTEM, Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
-from workbench.workflows import documents, glossary
+from workbench.workflows import documents, glossary, scores
 
 _db_option = click.option(
     "--db",
@@ -31,6 +31,15 @@ def _open(db: str | None) -> Store:
 
 @click.command("import")
 @click.argument("source", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "mqm"]),
+    default="text",
+    show_default=True,
+    help="text: a German article, or line-aligned files with --mt/--ref; mqm: a WMT MQM TSV "
+    "(documents, systems, their MT and the raters' annotations).",
+)
 @click.option("--mt", type=click.Path(), help="Machine translation, one line per line of SOURCE.")
 @click.option("--ref", type=click.Path(), help="Approved English references, one line per line of SOURCE.")
 @click.option("--title", default="", help="Document title (default: the file name).")
@@ -42,9 +51,22 @@ def _open(db: str | None) -> Store:
 )
 @_db_option
 def import_command(
-    source: str, mt: str | None, ref: str | None, title: str, system: str, db: str | None
+    source: str, fmt: str, mt: str | None, ref: str | None, title: str, system: str, db: str | None
 ) -> None:
-    """Import a German article (segmented into sentences), or line-aligned files with --mt/--ref."""
+    """Import a German article (segmented into sentences), line-aligned files with --mt/--ref,
+    or a WMT MQM TSV (--format mqm)."""
+    if fmt == "mqm":
+        if mt or ref or title:
+            raise click.UsageError(
+                "--format mqm reads everything from SOURCE: give it without --mt, --ref, --title"
+            )
+        with _open(db) as store:
+            found = scores.import_mqm(store, source, created_by=config.reviewer())
+        click.echo(
+            f"{shown(source)}: {found.rows} rows, {found.documents} documents, {found.segments} segments, "
+            f"systems: {shown(', '.join(found.systems))}"
+        )
+        return
     with _open(db) as store:
         result = documents.import_files(
             store, source, mt=mt, ref=ref, title=title, created_by=config.reviewer(), system=system
@@ -58,13 +80,23 @@ def import_command(
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(exchange.FORMATS), required=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*exchange.FORMATS, "mqm"]),
+    required=True,
+    help="tmx, jsonl, txt: the approved references; mqm: the MQM judgements as a WMT MQM TSV.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.option("--document", type=int, default=None, help="Only this document (default: all).")
 @_db_option
 def export_command(fmt: str, output: str, document: int | None, db: str | None) -> None:
-    """Export approved references as TMX 1.4, JSONL or plain text (one reference per line)."""
+    """Export approved references (TMX 1.4, JSONL, one per line) or MQM judgements (WMT TSV)."""
     with _open(db) as store:
+        if fmt == "mqm":
+            count = scores.export_mqm(store, output, document)
+            click.echo(f"wrote {count} MQM rows to {shown(output)}")
+            return
         count = documents.export_references(store, output, fmt, document)
     click.echo(f"wrote {count} approved references to {shown(output)}")
 

@@ -17,11 +17,10 @@ from workbench.metrics import mqm, report
 from workbench.metrics import names as name_metrics
 from workbench.metrics.base import Comparison, Score
 from workbench.metrics.sacre import paired_test
+from workbench.store import Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
-
-# MQM files hold every rater's row for every system: the published ones run to tens of MB.
-MQM_MAX_BYTES = 512 * 1024 * 1024
+from workbench.workflows import scores
 
 
 def _name_forms(glossary: str | None) -> tuple[str, list[name_metrics.NameForm]]:
@@ -82,19 +81,58 @@ def echo_mqm(
 def _score_mqm(
     path: str, baseline: str | None, test: str, n_samples: int, seed: int | None, as_json: bool
 ) -> None:
-    from workbench.formats import mqm_tsv
-    from workbench.textio import read_text
-
-    file = read_text(path, max_bytes=MQM_MAX_BYTES)
-    segments = mqm.segment_scores(mqm_tsv.iter_rows(file.text.split("\n"), file.name))
-    comparison = mqm.compare_systems(
-        segments,
-        baseline=baseline,
-        test=test,
-        n_samples=n_samples,
-        seed=mqm.DEFAULT_SEED if seed is None else seed,
+    name, judgements = scores.read_mqm(path)
+    segments, comparison = scores.mqm_comparison(
+        judgements, baseline=baseline, test=test, n_samples=n_samples, seed=seed
     )
-    echo_mqm(segments, comparison, as_json, Path(file.name).name)
+    echo_mqm(segments, comparison, as_json, Path(name).name)
+
+
+def _score_stored_mqm(
+    db: str | None,
+    document: int | None,
+    baseline: str | None,
+    test: str,
+    n_samples: int,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    with Store.open(config.database(db)) as store:
+        judgements = scores.rows(store, document)
+    if not judgements:
+        raise ScoringError(
+            "the database has no MQM judgements to score: annotate errors on the Review page (or approve "
+            "sentences), or import an MQM file (workbench import --format mqm FILE)."
+        )
+    segments, comparison = scores.mqm_comparison(
+        judgements, baseline=baseline, test=test, n_samples=n_samples, seed=seed
+    )
+    echo_mqm(segments, comparison, as_json, "the database" if document is None else f"document {document}")
+
+
+def _score_stored(
+    db: str | None,
+    document: int | None,
+    systems: list[str],
+    wanted: list[str],
+    test: str,
+    n_samples: int,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    with Store.open(config.database(db)) as store:
+        lines, comparison = scores.compare(
+            store,
+            systems,
+            [metrics.get(name) for name in wanted],
+            document_id=document,
+            test=test,
+            n_samples=n_samples,
+            seed=seed,
+        )
+    echo_comparison(comparison, as_json, {"sentences": len(lines.references)} if as_json else None)
+    if not as_json:
+        click.echo(f"on the {len(lines.references)} approved sentences every system translated")
 
 
 def _score_one(
@@ -218,10 +256,31 @@ def _compare(
     "--mqm",
     "mqm_file",
     cls=Once,
+    is_flag=False,
+    flag_value="",
     type=click.Path(path_type=str),
-    help="Score the systems in a WMT MQM TSV (error annotations) instead of --hyp/--ref.",
+    help="Score MQM annotations instead of references: those in the database (--mqm alone, "
+    "optionally with --document), or a WMT MQM TSV (--mqm FILE).",
 )
-@click.option("--baseline", cls=Once, help="With --mqm: the baseline system (default: the file's first).")
+@click.option(
+    "--document",
+    cls=Once,
+    type=int,
+    help="Score the systems stored for this document (with --system, or --mqm); default: all documents.",
+)
+@click.option(
+    "--system",
+    "systems_stored",
+    multiple=True,
+    help="A system stored in the database (repeat to compare; the first is the baseline).",
+)
+@click.option("--baseline", cls=Once, help="With --mqm: the baseline system (default: the first).")
+@click.option(
+    "--db",
+    cls=Once,
+    metavar="PATH|URL",
+    help="The database, for --system and --mqm without a file (default: WORKBENCH_DB).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--names", is_flag=True, help="Also score name accuracy against the first --ref.")
 @click.option(
@@ -241,7 +300,10 @@ def score(
     paired_ar_n: int,
     seed: int | None,
     mqm_file: str | None,
+    document: int | None,
+    systems_stored: tuple[str, ...],
     baseline: str | None,
+    db: str | None,
     as_json: bool,
     names: bool,
     glossary: str | None,
@@ -255,10 +317,34 @@ def score(
     test = "ar" if paired_ar else "bs"
     n_samples = paired_ar_n if paired_ar else paired_bs_n
     if mqm_file is not None:
-        if hyps or refs or names:
-            raise click.UsageError("--mqm scores annotations: give it without --hyp, --ref and --names")
-        _score_mqm(mqm_file, baseline, test, n_samples, seed, as_json)
+        if hyps or refs or names or systems_stored:
+            raise click.UsageError(
+                "--mqm scores annotations: give it without --hyp, --ref, --system and --names"
+            )
+        if mqm_file:
+            _score_mqm(mqm_file, baseline, test, n_samples, seed, as_json)
+        else:
+            _score_stored_mqm(db, document, baseline, test, n_samples, seed, as_json)
         return
+    if systems_stored:
+        if hyps or refs or baseline:
+            raise click.UsageError(
+                "--system scores stored MT against approved references: "
+                "give it without --hyp, --ref and --baseline"
+            )
+        _score_stored(
+            db,
+            document,
+            list(systems_stored),
+            metrics.parse_names(metric_list),
+            test,
+            n_samples,
+            seed,
+            as_json,
+        )
+        return
+    if document is not None:
+        raise click.UsageError("--document goes with --system NAME (or --mqm): which systems to score")
     if not hyps or not refs:
         raise click.UsageError("give --hyp FILE and --ref FILE (or --mqm FILE to score MQM annotations)")
     if baseline is not None:

@@ -9,13 +9,13 @@ dismissed once.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from workbench.errors import NotFoundError, StoreError
-from workbench.store.core import StoreBase, check_choice, conflict
+from workbench.store.core import StoreBase, check_choice, chunks, conflict
 from workbench.store.db import now
 from workbench.store.schema import annotations, segments
 
@@ -77,10 +77,11 @@ _COLUMNS = tuple(annotations.c)
 
 
 def _check_span(span: Span | None, side: str) -> None:
-    if span is not None and (not 0 <= span.start < span.end or span.end - span.start != len(span.text)):
+    # An empty span (start == end) marks a place, as MQM files mark an omission.
+    if span is not None and (not 0 <= span.start <= span.end or span.end - span.start != len(span.text)):
         raise StoreError(
             f"the {side} span {span.start}-{span.end} does not fit its text {span.text!r}; "
-            "a span is start < end with end - start = the text's length."
+            "a span is start <= end with end - start = the text's length."
         )
 
 
@@ -144,6 +145,46 @@ class AnnotationsMixin(StoreBase):
 
     def _about(self, annotation: Annotation) -> str:
         return f"the annotation on “{annotation.text}” in {self._sentence(annotation.segment_id)}"
+
+    def add_annotations(self, rows: Sequence[Mapping[str, object]]) -> int:
+        """Store many imported judgements at once (an MQM file): each row holds segment_id,
+        system_id, mt, src (Span or None), category, severity, comment and rater; they are
+        decided ("accepted") and of origin "import". Not a review action: no history."""
+        stamp = now()
+        values = []
+        for row in rows:
+            mt, src = row["mt"], row["src"]
+            _check_span(mt, "MT")
+            _check_span(src, "source")
+            values.append(
+                {
+                    "segment_id": row["segment_id"],
+                    "system_id": row["system_id"],
+                    "mt_start": mt.start if mt else None,
+                    "mt_end": mt.end if mt else None,
+                    "mt_text": mt.text if mt else "",
+                    "src_start": src.start if src else None,
+                    "src_end": src.end if src else None,
+                    "src_text": src.text if src else "",
+                    "category": row["category"],
+                    "severity": row["severity"],
+                    "tags": "[]",
+                    "correction": "",
+                    "comment": row["comment"],
+                    "origin": "import",
+                    "detector_kind": "",
+                    "status": "accepted",
+                    "rater": row["rater"],
+                    "changed_by": row["rater"],
+                    "created": stamp,
+                    "updated": stamp,
+                    "version": 1,
+                }
+            )
+        with self.transaction() as conn:
+            for chunk in chunks(values):
+                conn.execute(sa.insert(annotations), list(chunk))
+        return len(values)
 
     def annotation(self, annotation_id: int) -> Annotation:
         with self._read() as conn:

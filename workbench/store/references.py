@@ -59,6 +59,16 @@ class ReferencesMixin(StoreBase):
             ).first()
         return None if row is None else ReferenceRow(**row._asdict())
 
+    def references(self, document_id: int) -> dict[int, ReferenceRow]:
+        """A document's references keyed by segment id."""
+        query = (
+            sa.select(*COLUMNS)
+            .join(segments, segments.c.id == segment_references.c.segment_id)
+            .where(segments.c.document_id == document_id)
+        )
+        with self._read() as conn:
+            return {row.segment_id: ReferenceRow(**row._asdict()) for row in conn.execute(query)}
+
     def save_reference(
         self,
         segment_id: int,

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from workbench.store.annotations import Annotation, AnnotationsMixin
 from workbench.store.core import StoreBase, check_choice
 from workbench.store.documents import DocumentsMixin, SegmentRow
-from workbench.store.references import COLUMNS as REFERENCE_COLUMNS
-from workbench.store.references import ReferenceRow
+from workbench.store.references import ReferenceRow, ReferencesMixin
 from workbench.store.schema import documents, segment_references, segments, systems, translations
 from workbench.store.translations import System, TranslationRow, TranslationsMixin
 
@@ -54,7 +53,7 @@ def _newest_translation(segment_id: sa.ColumnElement, column: str = "id") -> sa.
     )
 
 
-class ViewsMixin(DocumentsMixin, TranslationsMixin, AnnotationsMixin, StoreBase):
+class ViewsMixin(DocumentsMixin, TranslationsMixin, AnnotationsMixin, ReferencesMixin, StoreBase):
     def corpus_texts(self, side: str) -> dict[int, str]:
         """Every document's text, one segment per line, keyed by document id.
 
@@ -86,7 +85,7 @@ class ViewsMixin(DocumentsMixin, TranslationsMixin, AnnotationsMixin, StoreBase)
                 default = self.default_system(document_id)
                 system_id = default.id if default else None
             shown = self.translations(document_id, system_id) if system_id is not None else {}
-            references = self._references(document_id)
+            references = self.references(document_id)
             found: dict[int, list[Annotation]] = {}
             if system_id is not None:
                 notes = self.annotations(document_id=document_id, system_id=system_id)
@@ -98,15 +97,6 @@ class ViewsMixin(DocumentsMixin, TranslationsMixin, AnnotationsMixin, StoreBase)
             ReviewRow(seg, shown.get(seg.id), references.get(seg.id), tuple(found.get(seg.id, ())))
             for seg in rows
         ]
-
-    def _references(self, document_id: int) -> dict[int, ReferenceRow]:
-        query = (
-            sa.select(*REFERENCE_COLUMNS)
-            .join(segments, segments.c.id == segment_references.c.segment_id)
-            .where(segments.c.document_id == document_id)
-        )
-        with self._read() as conn:
-            return {row.segment_id: ReferenceRow(**row._asdict()) for row in conn.execute(query)}
 
     def scores_input(self, system: System | None = None, document_id: int | None = None) -> list[ScorePair]:
         """Segments with an approved reference and a translation by ``system`` (None: by each

@@ -202,11 +202,11 @@ def upgrade() -> None:
         sa.Column("updated", sa.Text, nullable=False),
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
         sa.CheckConstraint(
-            "(mt_start IS NULL AND mt_end IS NULL) OR (mt_start >= 0 AND mt_end > mt_start)",
+            "(mt_start IS NULL AND mt_end IS NULL) OR (mt_start >= 0 AND mt_end >= mt_start)",
             name="annotations_mt",
         ),
         sa.CheckConstraint(
-            "(src_start IS NULL AND src_end IS NULL) OR (src_start >= 0 AND src_end > src_start)",
+            "(src_start IS NULL AND src_end IS NULL) OR (src_start >= 0 AND src_end >= src_start)",
             name="annotations_src",
         ),
         sa.CheckConstraint("origin IN ('reviewer', 'detector', 'import')", name="annotations_origin"),
