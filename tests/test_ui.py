@@ -213,12 +213,14 @@ def test_translate_flag_approve_score_and_export(tiny_model, db_path, monkeypatc
 
     at.switch_page("workbench/ui/scores.py").run()
     _assert_clean(at)
-    metrics = {m.label: m.value for m in at.metric}
-    assert 0 < float(metrics["BLEU"]) < 100
-    assert "nrefs:1|case:mixed|eff:no|tok:13a" in _texts(at.code) and "nc:6" in _texts(at.code)
-    worst = at.dataframe[-1].value
+    table = at.dataframe[0].value
+    assert 0 < table["BLEU"].iloc[0] < 100 and "TER" in table.columns
+    signatures = _texts(at.code)
+    assert "nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a" in signatures and "nc:6" in signatures
+    worst = next(d.value for d in at.dataframe if "Approved reference" in d.value.columns)
     assert worst["Approved reference"].iloc[0] == "General Milley spoke with Valery Gerasimov."
-    assert "Names spelled right in the MT" in metrics
+    assert any(m.label.startswith("Names spelled right in the MT") for m in at.metric)
+    assert "Download per-sentence scores (CSV)" in {b.label for b in at.download_button}
 
     at.switch_page("workbench/ui/export.py").run()
     _assert_clean(at)
