@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,20 @@ def translate_sentences(
         # A backend that does not report batches: cache everything at the end.
         store.cache_translations(backend.identity, options_key, unsaved)
 
-    raw = {**cached, **fresh}
+    return finish_sentences(sentences, {**cached, **fresh}, cached, glossary)
+
+
+def finish_sentences(
+    sentences: Sequence[str],
+    raw: Mapping[str, str],
+    cached: Container[str],
+    glossary: Sequence[GlossaryEntry] = (),
+) -> list[SentenceTranslation]:
+    """Each sentence's raw translation (blank sentences: "") with the glossary applied.
+
+    ``cached``: the sentences whose translation came from the cache. Every way of translating
+    (one machine, Ray) ends here, so their outputs agree.
+    """
     results = []
     for sentence in sentences:
         text = raw.get(sentence, "")
@@ -139,8 +152,15 @@ def translate_article(
         glossary=glossary,
         progress=progress,
     )
+    return finish_article(text_file.name, backend.model, article, results)
+
+
+def finish_article(
+    name: str, model: str, article: Article, results: Sequence[SentenceTranslation]
+) -> ArticleTranslation:
+    """The English article from its sentences' translations (one per segment, in order)."""
     text = reassemble(article, [r.translation for r in results])
-    return ArticleTranslation(text_file.name, backend.model, article, tuple(results), text)
+    return ArticleTranslation(name, model, article, tuple(results), text)
 
 
 def output_stem(name: str) -> str:
