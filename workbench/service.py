@@ -16,6 +16,7 @@ from typing import Any
 from workbench import glossary as glossary_mod
 from workbench.engine import Backend, DecodeOptions, ProgressFn
 from workbench.engine.batching import unique
+from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry, Replacement
 from workbench.segment import Article, parse_article, reassemble
 from workbench.store import Store
@@ -174,6 +175,20 @@ def output_stem(name: str) -> str:
 def output_paths(outdir: Path, stem: str) -> tuple[Path, Path]:
     """OUTDIR/STEM.en.txt and OUTDIR/STEM.jsonl."""
     return Path(outdir) / f"{stem}.en.txt", Path(outdir) / f"{stem}.jsonl"
+
+
+def make_outdir(outdir: Path) -> None:
+    """Create the output folder, or raise InputError naming it.
+
+    Call it before any translating: a folder that cannot be made would fail every input, one
+    by one, each after its translation.
+    """
+    try:
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(
+            f"cannot create the output folder {outdir}: {err.strerror}. Choose another -o OUTDIR."
+        ) from None
 
 
 def write_outputs(result: ArticleTranslation, outdir: Path, stem: str) -> tuple[Path, Path]:
