@@ -25,6 +25,8 @@ from workbench.store import Store
 from workbench.workflows import ray_translate
 from workbench.workflows.ray_translate import ModelCopy, Progress, RaySettings
 
+# As translate --ray does for the Ray it starts: every Ray server listens on 127.0.0.1 only.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 
 SOURCES = [de for de, _ in tinymodel.PAIRS]

@@ -178,7 +178,6 @@ def _translate_on_ray(
     """Run the Ray path; returns how many inputs failed."""
     from workbench.workflows import ray_translate
 
-    ray_translate.require_ray()
     if outdir is None:
         raise click.UsageError("give -o OUTDIR: with --ray every output is a file.")
     failed = 0

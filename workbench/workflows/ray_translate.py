@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import time
 import weakref
@@ -57,6 +58,7 @@ _MIN_BATCHES_PER_ACTOR = 2  # see plan()
 _WORKBENCH_ERROR = re.compile(r"^workbench\.errors\.(\w+): (.+)$", re.MULTILINE)
 _CLIENT_PORT = 10001  # Ray Client's default, for ray://HOST without a port
 _PROBE_SECONDS = 5
+_SINGLE_MACHINE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": every Ray server on 127.0.0.1
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,17 @@ def require_ray() -> None:
         ) from None
 
 
+def _this_machine_only() -> None:
+    """Make a Ray started inside this process listen on 127.0.0.1 only, not on every interface.
+
+    It serves this process alone. Ray's single-machine mode (its default on Windows and macOS)
+    does that; the setting is read when ray is first imported and is inherited by the Ray
+    processes this one starts. A Ray imported earlier keeps what it read then.
+    """
+    if "ray" not in sys.modules:
+        os.environ.setdefault(_SINGLE_MACHINE, "0")
+
+
 def check_address(address: str) -> str:
     """The address if it can name a Ray cluster, else WorkbenchError saying what can."""
     if _ADDRESS.fullmatch(address):
@@ -161,6 +174,8 @@ def translate_archive(
     (the model, the cluster) is raised as WorkbenchError. Ray is started only when some
     sentence is not in the cache.
     """
+    if settings.address in (None, "local"):
+        _this_machine_only()
     require_ray()
     items, failures = archive.expand(inputs, outdir)
     documents: list[archive.Document] = []
