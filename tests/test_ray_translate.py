@@ -190,6 +190,18 @@ def _sentences(path: Path) -> list[str]:
     return [s.source for s in parse_article(path.read_text(encoding="utf-8")).segments]
 
 
+def test_the_transformers_backend_on_ray_gives_its_local_outputs(
+    tiny_model: Path, tmp_path: Path, ray_running: None
+):
+    inputs = write_archive(tmp_path / "archive", articles=3, seed=3)
+    both = ("--model", tiny_model, "--backend", "transformers", "--no-cache")
+    local = run("translate", *inputs, "-o", tmp_path / "local", *both)
+    assert local.exit_code == 0, local.output
+    result = run("translate", tmp_path / "archive", "--ray", "-o", tmp_path / "ray", *both)
+    assert result.exit_code == 0, result.output
+    assert files(tmp_path / "ray") == files(tmp_path / "local")
+
+
 def test_a_table_of_articles_gives_one_parquet_of_the_local_rows(
     tiny_model: Path, tmp_path: Path, ray_running: None
 ):

@@ -236,10 +236,13 @@ def _translate_misses(
                 progress(Progress(job.done, job.total, tally.tokens, tally.elapsed(), result["pid"]))
             job.write_finished()
     logger.info(
-        "translated %d sentences (%d source tokens) on Ray in %.1f s; sentences per node: %s",
+        "translated %d sentences (%d source tokens) on Ray in %.1f s (%.1f s of decoding in %d actor "
+        "processes); sentences per node: %s",
         len(job.misses),
         tally.tokens,
         tally.elapsed(),
+        tally.busy,
+        len(tally.pids),
         ", ".join(f"{node[:8]} {count}" for node, count in tally.per_node.items()),
     )
     if job.unfinished:
