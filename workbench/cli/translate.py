@@ -178,6 +178,7 @@ def _translate_on_ray(
     """Run the Ray path; returns how many inputs failed."""
     from workbench.workflows import ray_translate
 
+    ray_translate.require_ray(settings.address)
     if outdir is None:
         raise click.UsageError("give -o OUTDIR: with --ray every output is a file.")
     failed = 0
@@ -234,7 +235,9 @@ class _RayBar:
             )
             return
         if progress.seconds > 0:
-            self.bar.set_postfix_str(f"{progress.tokens / progress.seconds:,.0f} tokens/s", refresh=False)
+            self.bar.set_postfix_str(
+                f"{progress.tokens / progress.seconds:,.0f} source tokens/s", refresh=False
+            )
         self.bar.update(progress.done - self.bar.n)
 
     def close(self) -> None:

@@ -112,8 +112,14 @@ class Report:
     """Where the actors loaded the model from: "path" and/or "object store"."""
 
 
-def require_ray() -> None:
-    """Raise WorkbenchError, saying how to install it, unless the ray extra is installed."""
+def require_ray(address: str | None = None) -> None:
+    """Raise WorkbenchError, saying how to install it, unless the ray extra is installed.
+
+    ``address``: as in RaySettings; for a Ray inside this process, first make it listen on
+    127.0.0.1 only (which has to happen before ray is imported).
+    """
+    if address in (None, "local"):
+        _this_machine_only()
     try:
         import pyarrow  # noqa: F401
         import ray  # noqa: F401
@@ -174,9 +180,7 @@ def translate_archive(
     (the model, the cluster) is raised as WorkbenchError. Ray is started only when some
     sentence is not in the cache.
     """
-    if settings.address in (None, "local"):
-        _this_machine_only()
-    require_ray()
+    require_ray(settings.address)
     items, failures = archive.expand(inputs, outdir)
     documents: list[archive.Document] = []
     for item in items:
