@@ -94,22 +94,23 @@ def test_ray_output_equals_the_local_path_and_a_second_run_does_no_model_work(
     tiny_model: Path, tmp_path: Path, logs: pytest.LogCaptureFixture, without_ray: None
 ):
     inputs = write_archive(tmp_path / "archive")
+    sentences = [s for path in inputs for s in _sentences(path)]
+    assert len(set(sentences)) < len(sentences)  # repeated within and across articles
     local_db, ray_db = with_glossary(tmp_path / "local.db"), with_glossary(tmp_path / "ray.db")
-    local = run("translate", *inputs, "-o", tmp_path / "local", "--model", tiny_model, "--db", local_db)
-    assert local.exit_code == 0, local.output
 
-    result = run(
-        "translate",
-        tmp_path / "archive",
-        "--ray",
-        "-o",
-        tmp_path / "ray",
-        "--model",
-        tiny_model,
-        "--db",
-        ray_db,
-    )
-    assert result.exit_code == 0, result.output
+    def local() -> None:
+        result = run("translate", *inputs, "-o", tmp_path / "local", "--model", tiny_model, "--db", local_db)
+        assert result.exit_code == 0, result.output
+
+    def on_ray() -> None:
+        folder = tmp_path / "archive"
+        result = run(
+            "translate", folder, "--ray", "-o", tmp_path / "ray", "--model", tiny_model, "--db", ray_db
+        )
+        assert result.exit_code == 0, result.output
+
+    local()
+    on_ray()
     assert not ray.is_initialized()  # the command stopped the Ray it started
     assert "translating on Ray" in logs.text
     expected = files(tmp_path / "local")
@@ -118,22 +119,9 @@ def test_ray_output_equals_the_local_path_and_a_second_run_does_no_model_work(
     rows = [json.loads(line) for p in (tmp_path / "ray").glob("*.jsonl") for line in p.open(encoding="utf-8")]
     assert any(r["applied"] for r in rows)  # the glossary was applied, on both paths alike
 
+    local()
     logs.clear()
-    again = run("translate", *inputs, "-o", tmp_path / "local", "--model", tiny_model, "--db", local_db)
-    assert again.exit_code == 0, again.output
-    logs.clear()
-    second = run(
-        "translate",
-        tmp_path / "archive",
-        "--ray",
-        "-o",
-        tmp_path / "ray",
-        "--model",
-        tiny_model,
-        "--db",
-        ray_db,
-    )
-    assert second.exit_code == 0, second.output
+    on_ray()
     assert "0 distinct to translate" in logs.text
     assert "translating on Ray" not in logs.text and not ray.is_initialized()
     assert files(tmp_path / "ray") == files(tmp_path / "local")
@@ -182,6 +170,40 @@ def test_killing_an_actor_mid_run_still_gives_the_local_outputs(
     assert len(report.pids) == 2, "the restarted actor (a new process) translated the rest"
     assert report.batches > 20 and report.translated == len(sentences)
     assert files(tmp_path / "ray") == files(tmp_path / "local")
+
+
+def test_an_interrupted_job_resumes_from_the_cache(tiny_model: Path, tmp_path: Path, ray_running: None):
+    inputs = write_archive(tmp_path / "archive", seed=4)
+    local = run("translate", *inputs, "-o", tmp_path / "local", "--model", tiny_model)
+    assert local.exit_code == 0, local.output
+
+    def stop_after_the_first_batches(progress: Progress) -> None:
+        if progress.pid is not None and progress.done > progress.total // 3:
+            raise KeyboardInterrupt  # as Ctrl-C would, in the middle of the job
+
+    arguments = ([str(tmp_path / "archive")], tmp_path / "ray", DecodeOptions(batch_tokens=8))
+    with Store.open(tmp_path / "ray.db") as store:
+        with pytest.raises(KeyboardInterrupt):
+            ray_translate.translate_archive(
+                *arguments, model=str(tiny_model), store=store, progress=stop_after_the_first_batches
+            )
+        report = ray_translate.translate_archive(*arguments, model=str(tiny_model), store=store)
+    distinct = {s for path in inputs for s in _sentences(path)}
+    assert 0 < report.translated < len(distinct), "the second run translated only what the first had not"
+    assert report.from_cache > 0
+    ray_files, local_files = files(tmp_path / "ray"), files(tmp_path / "local")
+    assert ray_files.keys() == local_files.keys()
+    for name in ray_files:
+        if name.endswith(".en.txt"):
+            assert ray_files[name] == local_files[name]
+        else:  # the same rows, but what the first run translated now comes from the cache
+            assert [_without_cached(r) for r in ray_files[name].decode().splitlines()] == [
+                _without_cached(r) for r in local_files[name].decode().splitlines()
+            ]
+
+
+def _without_cached(line: str) -> dict:
+    return {k: v for k, v in json.loads(line).items() if k != "cached"}
 
 
 def _sentences(path: Path) -> list[str]:
