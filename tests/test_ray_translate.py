@@ -224,6 +224,21 @@ def test_the_transformers_backend_on_ray_gives_its_local_outputs(
     assert files(tmp_path / "ray") == files(tmp_path / "local")
 
 
+def test_a_model_converted_under_another_name_is_loaded_from_its_folder(
+    tiny_model: Path, tmp_path: Path, ray_running: None, monkeypatch: pytest.MonkeyPatch
+):
+    # The conversion is keyed by content: converted under the absolute path, it serves the
+    # same model named by a relative one.
+    resolve_backend(str(tiny_model))
+    inputs = write_archive(tmp_path / "archive", articles=2, seed=5)
+    monkeypatch.chdir(tiny_model.parent)
+    with Store.open(tmp_path / "ray.db") as store:
+        report = ray_translate.translate_archive(
+            [str(tmp_path / "archive")], tmp_path / "ray", DecodeOptions(), model=tiny_model.name, store=store
+        )
+    assert report.model_from == ("path",) and report.articles == len(inputs)
+
+
 def test_a_table_of_articles_gives_one_parquet_of_the_local_rows(
     tiny_model: Path, tmp_path: Path, ray_running: None
 ):

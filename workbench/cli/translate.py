@@ -212,12 +212,20 @@ def _translate_on_ray(
 
 
 class _RayBar:
-    """The Ray path's one progress bar: all sentences of the job, and source tokens/s."""
+    """The Ray path's one progress bar: all sentences of the job, and source tokens/s.
+
+    Drawn from the first translated batch on: Ray writes a line of its own to stderr while the
+    actors start, which would break a bar drawn before it.
+    """
 
     def __init__(self) -> None:
         self.bar: tqdm | None = None
+        self.started_at = 0
 
     def __call__(self, progress: Progress) -> None:
+        if progress.pid is None:  # before the first batch: the cache's share
+            self.started_at = progress.done
+            return
         if self.bar is None:
             quiet = (
                 progress.total < _BAR_MIN_SENTENCES
@@ -226,18 +234,14 @@ class _RayBar:
             )
             self.bar = tqdm(
                 total=progress.total,
-                initial=progress.done,
+                initial=self.started_at,
                 desc="translating on Ray",
                 unit="sentence",
                 file=sys.stderr,
                 disable=quiet,
                 leave=False,
             )
-            return
-        if progress.seconds > 0:
-            self.bar.set_postfix_str(
-                f"{progress.tokens / progress.seconds:,.0f} source tokens/s", refresh=False
-            )
+        self.bar.set_postfix_str(f"{progress.tokens / progress.seconds:,.0f} source tokens/s", refresh=False)
         self.bar.update(progress.done - self.bar.n)
 
     def close(self) -> None:

@@ -670,7 +670,10 @@ def _holds_model(spec: BackendSpec, folder: Path) -> bool:
     from workbench.engine import ct2, models
 
     if spec.name == ct2.NAME:
-        return ct2.conversion_source(folder) == spec.ref.identity
+        # The content hash, not the name: a conversion serves every name of the same model
+        # (a hub id, a local copy, a relative path), as ct2.converted_dir keys it.
+        source = ct2.conversion_source(folder)
+        return source is not None and source.rpartition("@")[2] == spec.ref.identity.rpartition("@")[2]
     try:
         return folder.is_dir() and models.identity(spec.ref.name, folder) == spec.ref.identity
     except ModelLoadError:
