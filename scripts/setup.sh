@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv with the workbench and its dependencies; --test adds the test tools and
-# Debian's chromium for the real-browser test. Safe to run again: it only adds what is missing.
+# Create .venv with the workbench and its dependencies; --test adds the test tools, the ray
+# extra (translate --ray is tested too) and Debian's chromium for the real-browser test. Safe to
+# run again: it only adds what is missing.
 #
 # torch: on a machine without an NVIDIA GPU we install the CPU build first (TORCH_SPEC,
 # default torch==2.13.0), so the loose `torch>=` requirement in pyproject.toml is already
@@ -26,7 +27,7 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
 fi
 
 if (( with_tests )); then
-    "${pip[@]}" -e ".[test]"
+    "${pip[@]}" -e ".[test,ray]"
     if ! command -v chromium >/dev/null 2>&1; then
         # Without it the rest of the suite still runs; the script says why it could not.
         bash scripts/install-chromium.sh || true

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from workbench import glossary as glossary_mod
 from workbench.engine import Backend, DecodeOptions, ProgressFn
 from workbench.engine.batching import unique
+from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry, Replacement
 from workbench.segment import Article, parse_article, reassemble
 from workbench.store import Store
@@ -107,7 +108,20 @@ def translate_sentences(
         # A backend that does not report batches: cache everything at the end.
         store.cache_translations(backend.identity, options_key, unsaved)
 
-    raw = {**cached, **fresh}
+    return finish_sentences(sentences, {**cached, **fresh}, cached, glossary)
+
+
+def finish_sentences(
+    sentences: Sequence[str],
+    raw: Mapping[str, str],
+    cached: Container[str],
+    glossary: Sequence[GlossaryEntry] = (),
+) -> list[SentenceTranslation]:
+    """Each sentence's raw translation (blank sentences: "") with the glossary applied.
+
+    ``cached``: the sentences whose translation came from the cache. Every way of translating
+    (one machine, Ray) ends here, so their outputs agree.
+    """
     results = []
     for sentence in sentences:
         text = raw.get(sentence, "")
@@ -139,8 +153,15 @@ def translate_article(
         glossary=glossary,
         progress=progress,
     )
+    return finish_article(text_file.name, backend.model, article, results)
+
+
+def finish_article(
+    name: str, model: str, article: Article, results: Sequence[SentenceTranslation]
+) -> ArticleTranslation:
+    """The English article from its sentences' translations (one per segment, in order)."""
     text = reassemble(article, [r.translation for r in results])
-    return ArticleTranslation(text_file.name, backend.model, article, tuple(results), text)
+    return ArticleTranslation(name, model, article, tuple(results), text)
 
 
 def output_stem(name: str) -> str:
@@ -154,6 +175,20 @@ def output_stem(name: str) -> str:
 def output_paths(outdir: Path, stem: str) -> tuple[Path, Path]:
     """OUTDIR/STEM.en.txt and OUTDIR/STEM.jsonl."""
     return Path(outdir) / f"{stem}.en.txt", Path(outdir) / f"{stem}.jsonl"
+
+
+def make_outdir(outdir: Path) -> None:
+    """Create the output folder, or raise InputError naming it.
+
+    Call it before any translating: a folder that cannot be made would fail every input, one
+    by one, each after its translation.
+    """
+    try:
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(
+            f"cannot create the output folder {outdir}: {err.strerror}. Choose another -o OUTDIR."
+        ) from None
 
 
 def write_outputs(result: ArticleTranslation, outdir: Path, stem: str) -> tuple[Path, Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
@@ -16,6 +17,9 @@ from workbench.glossary import GlossaryEntry
 from workbench.segment import parse_article
 from workbench.store import Store
 from workbench.textio import TextFile, for_terminal, read_stream, read_text
+
+if TYPE_CHECKING:
+    from workbench.workflows.ray_translate import Progress, RaySettings
 
 logger = logging.getLogger("workbench")
 
@@ -57,6 +61,26 @@ _BAR_MIN_SENTENCES = 10  # below this a run takes a moment: no bar
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), help="Database [default: WORKBENCH_DB]."
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="local",
+    metavar="[ADDRESS]",
+    callback=lambda _ctx, _param, value: _ray_address(value),
+    help="Translate on Ray: alone, a Ray inside this process; with ADDRESS (auto, HOST:PORT, "
+    "ray://HOST:10001), that cluster. INPUT may then also be a folder (its .txt files), a quoted "
+    "glob, or a .jsonl/.parquet table of articles (id, text) -> OUTDIR/STEM.parquet. "
+    "Needs pip install 'workbench[ray]'.",
+)
+@click.option(
+    "--actors", type=click.IntRange(min=1), help="With --ray: model copies [default: all that fit]."
+)
+@click.option(
+    "--cpus-per-actor",
+    type=click.IntRange(min=1),
+    help="With --ray: CPUs (decoding threads) per actor [default: 2, 1 on one-CPU nodes].",
+)
 def translate(
     inputs: tuple[str, ...],
     outdir: Path | None,
@@ -69,6 +93,9 @@ def translate(
     backend_name: str,
     precision: str | None,
     db: Path | None,
+    ray_address: str | None,
+    actors: int | None,
+    cpus_per_actor: int | None,
 ) -> None:
     """Translate German articles (one paragraph per line) into English.
 
@@ -76,11 +103,22 @@ def translate(
     (one record per sentence). INPUT `-` reads stdin and prints the English text.
     Each input is handled on its own: a bad one is reported and the others still run.
     """
+    options = DecodeOptions(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=batch_tokens)
+    if ray_address is None and (actors or cpus_per_actor):
+        raise click.UsageError("--actors and --cpus-per-actor go with --ray.")
+    if ray_address is not None:
+        from workbench.workflows.ray_translate import RaySettings
+
+        settings = RaySettings(ray_address, actors, cpus_per_actor)
+        if _translate_on_ray(
+            inputs, outdir, options, model, backend_name, precision, not no_cache, db, no_glossary, settings
+        ):
+            sys.exit(1)
+        return
     if outdir is None and any(name != "-" for name in inputs):
         raise click.UsageError("give -o OUTDIR for the outputs (only `-` writes to stdout).")
     if inputs.count("-") > 1:
         raise click.UsageError("give `-` (stdin) once: it can be read only once.")
-    options = DecodeOptions(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=batch_tokens)
     # Read every input before touching the model: a typo in a file name is reported at once,
     # and a run whose inputs all fail needs no model at all.
     stems: dict[str, str] = {}
@@ -96,7 +134,7 @@ def translate(
     if readable:
         backend = load_backend(model, backend=backend_name, precision=precision, lazy=True)
         if outdir is not None and any(name != "-" for name, _ in readable):
-            _make_outdir(outdir)
+            service.make_outdir(outdir)
         store = None if no_cache and no_glossary else Store.open(config.database(db))
         try:
             glossary = [] if no_glossary or store is None else store.glossary_entries()
@@ -116,15 +154,99 @@ def translate(
         sys.exit(1)
 
 
-def _make_outdir(outdir: Path) -> None:
-    # Before any translating: a folder that cannot be made would fail every input, one by one,
-    # each after its translation.
+def _ray_address(value: str | None) -> str | None:
+    from workbench.workflows.ray_translate import check_address
+
     try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InputError(
-            f"cannot create the output folder {outdir}: {err.strerror}. Choose another -o OUTDIR."
-        ) from None
+        return None if value is None else check_address(value)
+    except WorkbenchError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _translate_on_ray(
+    inputs: tuple[str, ...],
+    outdir: Path | None,
+    options: DecodeOptions,
+    model: str | None,
+    backend_name: str,
+    precision: str | None,
+    use_cache: bool,
+    db: Path | None,
+    no_glossary: bool,
+    settings: RaySettings,
+) -> int:
+    """Run the Ray path; returns how many inputs failed."""
+    from workbench.workflows import ray_translate
+
+    ray_translate.require_ray(settings.address)
+    if outdir is None:
+        raise click.UsageError("give -o OUTDIR: with --ray every output is a file.")
+    failed = 0
+
+    def report(err: WorkbenchError) -> None:
+        nonlocal failed
+        click.secho(f"error: {err}", fg="red", err=True)
+        failed += 1
+
+    store = None if not use_cache and no_glossary else Store.open(config.database(db))
+    bar = _RayBar()
+    try:
+        ray_translate.translate_archive(
+            inputs,
+            outdir,
+            options,
+            model=model,
+            backend=backend_name,
+            precision=precision,
+            store=store if use_cache else None,
+            glossary=[] if no_glossary or store is None else store.glossary_entries(),
+            settings=settings,
+            on_error=report,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+        if store is not None:
+            store.close()
+    return failed
+
+
+class _RayBar:
+    """The Ray path's one progress bar: all sentences of the job, and source tokens/s.
+
+    Drawn from the first translated batch on: Ray writes a line of its own to stderr while the
+    actors start, which would break a bar drawn before it.
+    """
+
+    def __init__(self) -> None:
+        self.bar: tqdm | None = None
+        self.started_at = 0
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.pid is None:  # before the first batch: the cache's share
+            self.started_at = progress.done
+            return
+        if self.bar is None:
+            quiet = (
+                progress.total < _BAR_MIN_SENTENCES
+                or not sys.stderr.isatty()
+                or not logger.isEnabledFor(logging.INFO)
+            )
+            self.bar = tqdm(
+                total=progress.total,
+                initial=self.started_at,
+                desc="translating on Ray",
+                unit="sentence",
+                file=sys.stderr,
+                disable=quiet,
+                leave=False,
+            )
+        self.bar.set_postfix_str(f"{progress.tokens / progress.seconds:,.0f} source tokens/s", refresh=False)
+        self.bar.update(progress.done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _read_input(

@@ -15,12 +15,16 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from workbench import config
 from workbench.engine import batching
 from workbench.errors import TranslationError, WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.engine.models import ModelRef
 
 logger = logging.getLogger("workbench")
 
@@ -197,18 +201,58 @@ class LazyBackend:
         return self.backend().translate(sentences, options, progress, on_batch)
 
 
-def load_backend(
+@dataclass(frozen=True)
+class BackendSpec:
+    """A backend chosen and its model checked (and converted), not loaded yet.
+
+    It names everything loading needs, so the same backend can be loaded later (lazily) or
+    elsewhere: a Ray actor loads it from ``path``, or from a copy of that folder.
+    """
+
+    name: str
+    """'transformers' or 'ctranslate2'."""
+    ref: ModelRef
+    identity: str
+    path: Path
+    """The folder the backend loads: the CTranslate2 conversion, or the Marian model itself."""
+    device: str | None
+    """ctranslate2: cpu or cuda, resolved; transformers: as asked (resolved on loading)."""
+    precision: str
+    """ctranslate2: the compute type; transformers: the torch dtype."""
+
+    def load(self, *, path: Path | None = None, cores: int | None = None) -> Backend:
+        """Load the backend, from ``path`` (a copy of ``self.path``) if given.
+
+        ``cores``: CPU cores to decode with (default: all this process may use).
+        """
+        from workbench.engine import ct2, hf
+
+        folder = path or self.path
+        if self.name == ct2.NAME:
+            converted = ct2.Converted(self.ref, folder, self.device or "cpu", self.precision)
+            return ct2.CTranslate2Backend.load(converted, cores=cores)
+        logger.info("loading model %s", self.ref.name)
+        if cores is not None:
+            import torch
+
+            torch.set_num_threads(cores)
+        ref = self.ref if path is None else replace(self.ref, path=path)
+        return hf.TransformersBackend.load(ref, device=self.device, dtype=self.precision)
+
+
+def resolve_backend(
     model: str | None = None,
     *,
     backend: str = "auto",
     device: str | None = None,
     precision: str | None = None,
-    lazy: bool = False,
-) -> Backend:
-    """The translation backend for ``model`` (hub id or directory; default from settings).
+) -> BackendSpec:
+    """Choose the backend for ``model`` (hub id or directory; default from settings) and check
+    everything it needs before any loading.
 
-    The model is resolved and checked at once (missing, not Marian, hub unreachable ->
-    ModelLoadError); with ``lazy`` its weights are loaded on the first translation only.
+    The model is resolved and checked (missing, not Marian, hub unreachable -> ModelLoadError)
+    and, for ctranslate2, converted once; ``auto`` falls back to transformers with a warning
+    when the conversion is impossible.
     """
     choice = backend.lower()
     if choice not in BACKENDS:
@@ -226,19 +270,28 @@ def load_backend(
                 raise
             logger.warning("%s Falling back to the slower transformers backend.", err)
         else:
-            if lazy:
-                return LazyBackend(
-                    ct2.NAME, ref.name, converted.identity, lambda: ct2.CTranslate2Backend.load(converted)
-                )
-            return ct2.CTranslate2Backend.load(converted)
+            return BackendSpec(
+                ct2.NAME, ref, converted.identity, converted.path, converted.device, converted.compute_type
+            )
     dtype = hf.check_precision(precision)
     config.device(device)  # a bad device setting is reported now, not at the first translation
+    return BackendSpec(hf.TransformersBackend.name, ref, hf.identity(ref, dtype), ref.path, device, dtype)
 
-    def load() -> Backend:
-        logger.info("loading model %s", ref.name)
-        return hf.TransformersBackend.load(ref, device=device, dtype=dtype)
 
-    identity = hf.identity(ref, dtype)
+def load_backend(
+    model: str | None = None,
+    *,
+    backend: str = "auto",
+    device: str | None = None,
+    precision: str | None = None,
+    lazy: bool = False,
+) -> Backend:
+    """The translation backend for ``model`` (hub id or directory; default from settings).
+
+    The model is resolved and checked at once (see resolve_backend); with ``lazy`` its
+    weights are loaded on the first translation only.
+    """
+    spec = resolve_backend(model, backend=backend, device=device, precision=precision)
     if lazy:
-        return LazyBackend(hf.TransformersBackend.name, ref.name, identity, load)
-    return load()
+        return LazyBackend(spec.name, spec.ref.name, spec.identity, spec.load)
+    return spec.load()

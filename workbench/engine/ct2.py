@@ -119,6 +119,14 @@ class Converted:
         return f"{self.ref.identity}|ct2-{self.compute_type}"
 
 
+def conversion_source(path: Path) -> str | None:
+    """The identity of the model that ``path`` is a finished conversion of, or None."""
+    try:
+        return json.loads((path / _META).read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def converted_dir(ref: ModelRef, quantization: str) -> Path:
     """models/ct2/<key>-<quantization>, the key a hash of the source model's content hash.
 
@@ -303,7 +311,9 @@ class CTranslate2Backend:
         self._forced_eos: bool = meta["forced_eos"]
 
     @classmethod
-    def load(cls, converted: Converted) -> CTranslate2Backend:
+    def load(cls, converted: Converted, *, cores: int | None = None) -> CTranslate2Backend:
+        """``cores``: CPU cores to decode with, default all this process may use (a Ray actor
+        gets the CPUs Ray gave it: Ray does not pin processes to cores)."""
         import ctranslate2
         import sentencepiece
 
@@ -311,7 +321,7 @@ class CTranslate2Backend:
         if converted.device == "cuda":
             inter, intra = 1, 0  # one worker per GPU; 0: CTranslate2's own CPU default
         else:
-            inter, intra = thread_plan(available_cores())
+            inter, intra = thread_plan(cores or available_cores())
         try:
             meta = json.loads((path / _META).read_text(encoding="utf-8"))
             translator = ctranslate2.Translator(
