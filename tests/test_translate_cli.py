@@ -285,3 +285,38 @@ def test_a_log_line_does_not_run_into_the_progress_bar(monkeypatch):
     start = shown.index("info: loading model m")
     # On a terminal the bar's line is cleared first (\r), so the message starts a line of its own.
     assert shown[start - 1] in "\r\n", repr(shown[max(0, start - 40) : start + 25])
+
+
+def test_a_stored_document_is_translated_as_named_systems(tiny_model, db_path, tmp_path):
+    from workbench.store import Store
+    from workbench.textio import TextFile
+    from workbench.workflows import documents
+
+    with Store.open(db_path) as store:
+        german = "".join(de + "\n" for de, _ in tinymodel.PAIRS[:3])
+        doc = documents.import_aligned(store, TextFile("de.txt", german, "utf-8")).document_id
+    args = [
+        "--document",
+        str(doc),
+        "--model",
+        str(tiny_model),
+        "--backend",
+        "transformers",
+        "--db",
+        str(db_path),
+    ]
+    result = CliRunner().invoke(cli, ["translate", *args, "--system", "tiny baseline"])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "3 sentences as 'tiny baseline', 'tiny baseline +glossary' (0 from the cache)\n"
+    )
+    with Store.open(db_path) as store:
+        shown = store.review_rows(doc, store.system("tiny baseline").id)
+        assert [r.translation.text for r in shown] == [en for _, en in tinymodel.PAIRS[:3]]
+    again = CliRunner().invoke(cli, ["translate", *args, "--system", "tiny baseline", "--beams", "2"])
+    assert again.exit_code == 1 and "the system name 'tiny baseline' is taken" in again.output
+    loose = CliRunner().invoke(cli, ["translate", "--system", "x", "a.txt"])
+    assert (
+        loose.exit_code == 2
+        and "--system names the system a stored document is translated as" in loose.output
+    )

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tinymodel import PAIRS
 
 from workbench import config
-from workbench.store import Store
+from workbench.store import NewTranslation, Store
 from workbench.textio import TextFile
 from workbench.ui import render
 from workbench.workflows import documents as review
@@ -619,3 +619,18 @@ def test_search_finds_sentences_in_source_mt_and_post_edit(db_path, monkeypatch,
     at.text_input(key="q").set_value("no such words").run()
     assert "no sentence in this view" in _texts(at.success)
     del doc
+
+
+def test_every_systems_mt_of_a_sentence_is_shown_side_by_side(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    doc = _import_pairs(db_path)
+    with Store.open(db_path) as db:
+        other = db.add_system("system B")
+        first = db.segments(doc)[0]
+        db.save_translations(other.id, [NewTranslation(first.id, "The minister talked to the general.")])
+    at = _review_page(_app().run())
+    _assert_clean(at)
+    assert at.selectbox(key="system").value == "system B"  # the newest system is shown first
+    assert "All 2 systems' MT of this sentence" in [e.label for e in at.expander]
+    table = _texts(at.markdown)
+    assert "The minister talked to the general." in table and PAIRS[0][1] in table

@@ -11,6 +11,7 @@ import click
 from tqdm import tqdm
 
 from workbench import config, service
+from workbench.cli.options import Once
 from workbench.engine import BACKENDS, Backend, DecodeOptions, load_backend, models
 from workbench.errors import InputError, ModelLoadError, WorkbenchError
 from workbench.glossary import GlossaryEntry
@@ -28,7 +29,7 @@ _BAR_MIN_SENTENCES = 10  # below this a run takes a moment: no bar
 
 
 @click.command("translate")
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="INPUT...")
 @click.option(
     "-o",
     "--output",
@@ -77,6 +78,18 @@ _BAR_MIN_SENTENCES = 10  # below this a run takes a moment: no bar
     "--actors", type=click.IntRange(min=1), help="With --ray: model copies [default: all that fit]."
 )
 @click.option(
+    "--document",
+    cls=Once,
+    type=int,
+    help="Translate this stored document instead of files: its MT is saved as a system (the raw "
+    "output, and with the glossary applied as 'NAME +glossary'), to review and compare.",
+)
+@click.option(
+    "--system",
+    cls=Once,
+    help="With --document: the system's name [default: the model's name and non-default options].",
+)
+@click.option(
     "--cpus-per-actor",
     type=click.IntRange(min=1),
     help="With --ray: CPUs (decoding threads) per actor [default: 2, 1 on one-CPU nodes].",
@@ -96,6 +109,8 @@ def translate(
     ray_address: str | None,
     actors: int | None,
     cpus_per_actor: int | None,
+    document: int | None,
+    system: str | None,
 ) -> None:
     """Translate German articles (one paragraph per line) into English.
 
@@ -104,6 +119,19 @@ def translate(
     Each input is handled on its own: a bad one is reported and the others still run.
     """
     options = DecodeOptions(beams=beams, max_new_tokens=max_new_tokens, batch_tokens=batch_tokens)
+    if document is not None:
+        if inputs or outdir or ray_address is not None:
+            raise click.UsageError(
+                "--document translates a stored document: give it without INPUT, -o and --ray"
+            )
+        _translate_document(document, system, model, backend_name, precision, options, no_glossary, db)
+        return
+    if system is not None:
+        raise click.UsageError(
+            "--system names the system a stored document is translated as: give --document ID"
+        )
+    if not inputs:
+        raise click.UsageError("give INPUT files (- reads stdin), or --document ID for a stored document.")
     if ray_address is None and (actors or cpus_per_actor):
         raise click.UsageError("--actors and --cpus-per-actor go with --ray.")
     if ray_address is not None:
@@ -152,6 +180,31 @@ def translate(
                 store.close()
     if failed:
         sys.exit(1)
+
+
+def _translate_document(
+    document: int,
+    system: str | None,
+    model: str | None,
+    backend_name: str,
+    precision: str | None,
+    options: DecodeOptions,
+    no_glossary: bool,
+    db: Path | None,
+) -> None:
+    from workbench.workflows.translate import translate_document
+
+    with Store.open(config.database(db)) as store:
+        total = store.document(document).n_segments  # NotFoundError names the fix
+        backend = load_backend(model, backend=backend_name, precision=precision, lazy=True)
+        with tqdm(total=total, unit="sentence", disable=total < _BAR_MIN_SENTENCES, file=sys.stderr) as bar:
+            result = translate_document(
+                store, document, backend, options, bar.update, use_glossary=not no_glossary, system=system
+            )
+    names = ", ".join(f"'{for_terminal(name)}'" for name in result.systems)
+    click.echo(
+        f"document {document}: {result.n_segments} sentences as {names} ({result.n_cached} from the cache)"
+    )
 
 
 def _ray_address(value: str | None) -> str | None:

@@ -25,6 +25,7 @@ CSS = """
 .wb-rows td.wb-num { width: 3.2em; color: #888; font-variant-numeric: tabular-nums; text-align: right; }
 .wb-rows td.wb-src, .wb-rows td.wb-mt, .wb-rows td.wb-ref { width: 31%; }
 .wb-rows td.wb-ref { color: #1d5b2c; }
+.wb-rows td.wb-sys { width: 14em; color: #555; }
 .wb-rows td.wb-ref.wb-draft { color: #7a5a00; }
 .wb-rows tr.wb-para td { border-top: 2px solid #c9ced6; }
 .wb-rows tr.wb-boiler td { color: #9aa0a6; font-style: italic; }
@@ -226,3 +227,14 @@ def changes(raw: str, mt: str, post_edit: str | None) -> str:
         body = word_diff(before, after) if before != after else '<div class="wb-muted">no change</div>'
         parts.append(f'<div class="wb-step"><span class="wb-label">{esc(label)}</span>{body}</div>')
     return "".join(parts)
+
+
+def systems_table(translations: Sequence[tuple[str, str]], shown: str) -> str:
+    """Every system's MT of one sentence side by side (system, text), the one shown marked."""
+    rows = "".join(
+        f'<tr class="{"wb-current" if name == shown else ""}"><td class="wb-sys">{esc(name)}</td>'
+        f"<td>{esc(text)}</td></tr>"
+        for name, text in translations
+    )
+    head = "<thead><tr><th>System</th><th>Machine translation</th></tr></thead>"
+    return f'<table class="wb-rows">{head}<tbody>{rows}</tbody></table>'

@@ -413,6 +413,15 @@ def _editor(db: Store, row: ReviewRow, visible: Sequence[ReviewRow], location: L
             "Ctrl+S save draft"
         )
         annotations.panel(db, row, location, picked)
+        others = db.segment_translations(row.segment.id)
+        if len(others) > 1:
+            with st.expander(f"All {len(others)} systems' MT of this sentence"):
+                st.markdown(
+                    render.systems_table(
+                        [(t.system, t.text) for t in others], location.system.name if location.system else ""
+                    ),
+                    unsafe_allow_html=True,
+                )
         with st.expander("What changed: raw MT → MT with glossary → post-edit"):
             st.markdown(
                 render.changes(
