@@ -8,7 +8,9 @@ from the WMT typology with WMT-like severities, spans marked <v>…</v> in the t
 the source), German sources with quotes and umlauts. Each stage is timed on its own and keeps
 its fastest of --repeat runs (other work on a shared machine only ever slows a run down); the
 whole `workbench score --mqm FILE --json` command is timed as a separate process, start-up
-included. Prints a table and writes benchmarks/results/mqm_scale.json.
+included, and so are the database commands: `workbench import --format mqm FILE` into a new
+SQLite file, `workbench score --mqm --json` of the database and `workbench export --format
+mqm`. Prints a table and writes benchmarks/results/mqm_scale.json.
 """
 
 from __future__ import annotations
@@ -138,6 +140,35 @@ def main() -> None:
         stages["`workbench score --mqm --json` (whole command)"], _ = _fastest(
             args.repeat, lambda: subprocess.run(command, check=True, capture_output=True)
         )
+        workbench = command[: command.index("score")]
+        databases = iter(Path(tmp) / f"import-{n}.db" for n in range(args.repeat))
+        stages["`workbench import --format mqm` (into a new SQLite file)"], _ = _fastest(
+            args.repeat,
+            lambda: subprocess.run(
+                [*workbench, "import", "--format", "mqm", str(path), "--db", str(next(databases))],
+                check=True,
+                capture_output=True,
+            ),
+        )
+        database = str(Path(tmp) / "import-0.db")
+        stages["`workbench score --mqm --json` (of the database)"], _ = _fastest(
+            args.repeat,
+            lambda: subprocess.run(
+                [*workbench, "score", "--mqm", "--json", "--db", database], check=True, capture_output=True
+            ),
+        )
+        exported = Path(tmp) / "exported.tsv"
+        stages["`workbench export --format mqm` (of the database)"], _ = _fastest(
+            args.repeat,
+            lambda: subprocess.run(
+                [*workbench, "export", "--format", "mqm", "-o", str(exported), "--db", database],
+                check=True,
+                capture_output=True,
+            ),
+        )
+        assert sorted(exported.read_text(encoding="utf-8").splitlines()) == sorted(
+            path.read_text(encoding="utf-8").splitlines()
+        ), "the database does not give the file back"
 
     print(
         f"{len(rows)} rows, {size / 1e6:.1f} MB, {SYSTEMS} systems, {len(segments)} rated system-segments, "
