@@ -268,11 +268,15 @@ class _LengthRatio:
         return [100 * len(h) / len(r) for h, r in zip(hyps, refs[0], strict=True)]
 
 
-def test_registry_holds_the_sacrebleu_metrics() -> None:
-    assert list(metrics.REGISTRY) == ["bleu", "chrf", "ter"]
-    assert [m.higher_is_better for m in metrics.REGISTRY.values()] == [True, True, False]
+def test_registry_holds_the_sacrebleu_metrics_and_name_accuracy() -> None:
+    from workbench.metrics.sacre import Paired
+
+    assert list(metrics.REGISTRY) == ["bleu", "chrf", "ter", "names"]
+    assert [m.higher_is_better for m in metrics.REGISTRY.values()] == [True, True, False, True]
     for name, cls in metrics.REGISTRY.items():
         assert cls.name == name
+        assert isinstance(metrics.get(name), Paired)  # every entry can go into a paired test
+    assert metrics.METRICS == ("bleu", "chrf", "ter")  # what score computes by default
 
 
 def test_a_new_metric_is_one_class_and_a_registry_entry(

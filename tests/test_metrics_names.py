@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from workbench.errors import InputError
+from workbench import metrics
+from workbench.cli import cli
+from workbench.errors import InputError, ScoringError
 from workbench.glossary import GlossaryEntry
 from workbench.metrics import names as name_metrics
+from workbench.metrics.sacre import paired_test
 
 NAMES = [
     name_metrics.NameForm("Milley", ("Milli", "Millie")),
@@ -214,3 +219,97 @@ def test_a_name_the_mt_left_out_is_reported_missing() -> None:
     forms = [name_metrics.NameForm("Olaf Scholz", (), ("Scholz",))]
     acc = name_metrics.name_accuracy(["The chancellor said so."], ["Olaf Scholz said so."], forms)
     assert acc.misses == (name_metrics.NameMiss(1, "Olaf Scholz", None),)
+
+
+def test_a_possessive_or_a_misspelt_given_name_is_reported_as_written() -> None:
+    forms = [
+        name_metrics.NameForm("Mark Milley", (), ("Milley",)),
+        name_metrics.NameForm("Naftali Bennett", (), ("Bennett",)),
+    ]
+    cases = [
+        # "Millie's": the possessive is not part of the name the MT wrote.
+        ("Milley's spokesman said so.", "Millie's spokesman said so.", "Millie"),
+        # The surname is right, the given name is not: the miss shows both words.
+        ("Naftali Bennett travelled.", "Naphtali Bennett travelled.", "Naphtali Bennett"),
+        # The given name left out: only the surname was written.
+        ("Naftali Bennett travelled.", "Mr Bennett travelled.", "Bennett"),
+    ]
+    for ref, hyp, written in cases:
+        acc = name_metrics.name_accuracy([hyp], [ref], forms)
+        assert [m.got for m in acc.misses] == [written], (ref, hyp)
+
+
+def test_names_metric_counts_as_name_accuracy_does() -> None:
+    refs = [
+        "Scholz met Milley, Shoigu, Naftali and Scholz.",
+        "Milley and Shoigu left; Scholz stayed.",
+        "The meeting ended.",
+        "Shoigu and Scholz.",
+    ]
+    hyps = [
+        "Scholz met Milli, Shoigu, Naftali and Scholes.",
+        "Millie and Shoigu left; Scholz stayed.",
+        "The meeting ended.",
+        "Schoigu and Scholz.",
+    ]
+    metric = metrics.get("names", names=NAMES, names_source="test names")
+    acc = name_metrics.name_accuracy(hyps, refs, NAMES)
+    plain = metric.corpus_score(hyps, [refs])
+    assert (plain.metric, plain.score, plain.ci_low) == ("Names", pytest.approx(60.0), None)
+    with_interval = metric.corpus_score(hyps, [refs], n_bootstrap=1000)
+    assert (with_interval.ci_low, with_interval.ci_high) == pytest.approx(
+        (100 * acc.ci_low, 100 * acc.ci_high)
+    )
+    assert "known:4" in plain.signature and "ci:wilson-mentions" in plain.signature
+    per_line = metric.sentence_scores(hyps, [refs])
+    assert per_line[0] == pytest.approx(60.0) and per_line[1] == pytest.approx(200 / 3)
+    assert math.isnan(per_line[2]) and per_line[3] == pytest.approx(50.0)
+    with pytest.raises(ScoringError, match="mention none of the 4 names in test names"):
+        metric.corpus_score(["The meeting ended."], [["The meeting ended."]])
+
+
+def test_systems_are_compared_on_names_by_sacrebleus_paired_test() -> None:
+    # 40 lines: the baseline garbles Milley in 20, the other system in none.
+    refs = [f"General Milley spoke on day {i}." for i in range(40)]
+    raw = [line.replace("Milley", "Millie") if i % 2 else line for i, line in enumerate(refs)]
+    fixed = list(refs)
+    metric = metrics.get("names", names=NAMES)
+    comparison = paired_test([("raw", raw), ("fixed", fixed)], [refs], [metric], test="ar", seed=7)
+    (names,) = comparison.metrics
+    baseline, other = names.systems
+    assert (baseline.score, other.score, other.delta) == (50.0, 100.0, 50.0)
+    assert other.p_value is not None and other.p_value < 0.001
+    # Each system's interval is Wilson's over its mentions, not a bootstrap over lines.
+    low, high = name_metrics.wilson_interval(20, 40)
+    assert (baseline.ci_low, baseline.ci_high) == pytest.approx((100 * low, 100 * high))
+    assert baseline.mean is None and baseline.half_width is None
+    # One name of 40 fixed is no evidence: the bootstrap's resamples often differ more. (Not
+    # the randomization test: sacrebleu, like Multeval, counts only strictly larger differences,
+    # and with one differing sentence every trial ties, so it reports p = 1/(trials+1).)
+    one = list(raw)
+    one[1] = refs[1]  # line 1 is one of the garbled ones
+    close = paired_test([("raw", raw), ("one fixed", one)], [refs], [metric], test="bs", seed=7)
+    assert close.metrics[0].systems[1].delta == pytest.approx(2.5)
+    assert close.metrics[0].systems[1].p_value > 0.05
+
+
+def test_score_cli_compares_names_in_the_table(tmp_path: Path) -> None:
+    refs = [f"General Milley spoke on day {i}." for i in range(12)]
+    raw = [line.replace("Milley", "Millie") for line in refs[:6]] + refs[6:]
+    paths = {}
+    for name, lines in {"ref": refs, "raw": raw, "fixed": refs}.items():
+        paths[name] = tmp_path / f"{name}.txt"
+        paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    glossary = tmp_path / "names.csv"
+    glossary.write_text("wrong,right,kind\nMillie,Milley,name\n", encoding="utf-8")
+    args = ["score", "--hyp", str(paths["raw"]), "--hyp", str(paths["fixed"]), "--ref", str(paths["ref"])]
+    asked = ["--metrics", "chrf,names", "--glossary", str(glossary), "--json"]
+    result = CliRunner().invoke(cli, [*args, *asked])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    rows = report["metrics"]["names"]["systems"]
+    assert [r["score"] for r in rows] == [50.0, 100.0]
+    assert [r["system"] for r in rows] == [str(paths["raw"]), str(paths["fixed"])]
+    assert rows[1]["p_value"] < 0.05 and "known:1" in report["metrics"]["names"]["signature"]
+    refused = CliRunner().invoke(cli, [*args, "--glossary", str(glossary)])
+    assert refused.exit_code == 2 and "add --names or --metrics names" in refused.output

@@ -163,12 +163,20 @@ def test_raw_and_glossary_systems_of_a_document_get_a_p_value(db_url: str, tiny_
         "--system",
         glossed,
         "--paired-bs",
+        "--metrics",
+        "bleu,names",
         "--json",
         "--db",
         db_url,
     )
     assert code == 0, out
     report = json.loads(out)
+    # Name accuracy is compared by the same paired test: the references say "Valery Gerasimov"
+    # (the knowledge base's person), the raw MT only "Gerasimov".
+    names = report["metrics"]["names"]
+    assert [row["system"] for row in names["systems"]] == [raw, glossed]
+    assert names["systems"][0]["score"] < names["systems"][1]["score"] == 100.0
+    assert 0 < names["systems"][1]["p_value"] <= 1
     bleu = report["metrics"]["bleu"]
     assert [row["system"] for row in bleu["systems"]] == [raw, glossed]
     assert bleu["systems"][0]["p_value"] is None and 0 < bleu["systems"][1]["p_value"] <= 1

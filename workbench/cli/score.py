@@ -31,7 +31,7 @@ def _name_forms(glossary: str | None) -> tuple[str, list[name_metrics.NameForm]]
     kb = config.corpus_dir() / "names.csv"
     if not kb.is_file():
         raise ScoringError(
-            f"--names needs known names: no --glossary given and no knowledge base at {kb}; "
+            f"name accuracy needs known names: no --glossary given and no knowledge base at {kb}; "
             "pass --glossary FILE (.csv or .tbx)"
         )
     return str(kb), name_metrics.load_name_forms_csv(kb)
@@ -121,10 +121,18 @@ def _score_stored(
     as_json: bool,
 ) -> None:
     with Store.open(config.database(db)) as store:
+        forms: list[name_metrics.NameForm] = []
+        if "names" in wanted:
+            knowledge = config.corpus_dir() / "names.csv"
+            base = name_metrics.load_name_forms_csv(knowledge) if knowledge.is_file() else []
+            forms = scores.name_forms(store, base)
         lines, comparison = scores.compare(
             store,
             systems,
-            [metrics.get(name) for name in wanted],
+            [
+                metrics.get(name, names=forms, names_source="the knowledge base, accepted names and glossary")
+                for name in wanted
+            ],
             document_id=document,
             test=test,
             n_samples=n_samples,
@@ -143,6 +151,7 @@ def _score_one(
     confidence: bool,
     as_json: bool,
     names: tuple[str, list[name_metrics.NameForm]] | None,
+    detail: bool,
 ) -> None:
     scores = metrics.score_corpus(
         hyp_lines,
@@ -151,8 +160,10 @@ def _score_one(
         confidence=confidence,
         hyp_name=hyp_name,
         ref_names=[name for name, _ in ref_files],
+        names=names[1] if names else None,
+        names_source=Path(names[0]).name if names else "",
     )
-    accuracy = name_metrics.name_accuracy(hyp_lines, ref_files[0][1], names[1]) if names else None
+    accuracy = name_metrics.name_accuracy(hyp_lines, ref_files[0][1], names[1]) if detail and names else None
     if as_json:
         out: dict[str, Any] = {name: s.as_json() for name, s in scores.items()}
         if accuracy is not None:
@@ -174,23 +185,31 @@ def _compare(
     seed: int | None,
     as_json: bool,
     names: tuple[str, list[name_metrics.NameForm]] | None,
+    detail: bool,
 ) -> None:
     comparison = paired_test(
         systems,
         [lines for _, lines in ref_files],
-        [metrics.get(name) for name in wanted],
+        [
+            metrics.get(
+                name,
+                names=names[1] if names else None,
+                names_source=Path(names[0]).name if names else "",
+            )
+            for name in wanted
+        ],
         test=test,
         n_samples=n_samples,
         seed=seed,
         ref_names=[name for name, _ in ref_files],
     )
     accuracy = {}
-    if names:
+    if detail and names:
         accuracy = {
             name: name_metrics.name_accuracy(lines, ref_files[0][1], names[1]) for name, lines in systems
         }
     if as_json:
-        extra = {"names": {name: acc.as_json() for name, acc in accuracy.items()}} if names else None
+        extra = {"names": {name: acc.as_json() for name, acc in accuracy.items()}} if accuracy else None
         echo_comparison(comparison, True, extra)
         return
     echo_comparison(comparison, False)
@@ -221,7 +240,8 @@ def _compare(
     cls=Once,
     default="bleu,chrf,ter",
     show_default=True,
-    help="Comma-separated metrics.",
+    help=f"Comma-separated, from: {', '.join(metrics.REGISTRY)} (names: the share of known names "
+    "spelled right).",
 )
 @click.option(
     "--confidence", is_flag=True, help="Add bootstrap 95% confidence intervals (always on for several --hyp)."
@@ -282,12 +302,17 @@ def _compare(
     help="The database, for --system and --mqm without a file (default: WORKBENCH_DB).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--names", is_flag=True, help="Also score name accuracy against the first --ref.")
+@click.option(
+    "--names",
+    is_flag=True,
+    help="Also report name accuracy against the first --ref, with every missed name "
+    "(--metrics ...,names puts it in the score table and the paired test).",
+)
 @click.option(
     "--glossary",
     cls=Once,
     type=click.Path(path_type=str),
-    help="Known names for --names (.csv or .tbx); default: the knowledge base corpus/names.csv.",
+    help="Known names for name accuracy (.csv or .tbx); default: the knowledge base corpus/names.csv.",
 )
 def score(
     hyps: tuple[str, ...],
@@ -332,11 +357,17 @@ def score(
                 "--system scores stored MT against approved references: "
                 "give it without --hyp, --ref and --baseline"
             )
+        if glossary:
+            raise click.UsageError(
+                "--glossary goes with --hyp/--ref; stored systems are checked against the knowledge base, "
+                "the accepted names and the database's glossary"
+            )
+        wanted = metrics.parse_names(metric_list)
         _score_stored(
             db,
             document,
             list(systems_stored),
-            metrics.parse_names(metric_list),
+            wanted + (["names"] if names and "names" not in wanted else []),
             test,
             n_samples,
             seed,
@@ -350,14 +381,18 @@ def score(
     if baseline is not None:
         raise click.UsageError("--baseline goes with --mqm; with --hyp the first file is the baseline")
     wanted = metrics.parse_names(metric_list)
+    if glossary and not names and "names" not in wanted:
+        raise click.UsageError(
+            "--glossary gives the known names for name accuracy: add --names or --metrics names"
+        )
     systems = [read_lines(hyp) for hyp in hyps]
     ref_files = [read_lines(ref) for ref in refs]
-    forms = _name_forms(glossary) if names else None
+    forms = _name_forms(glossary) if names or "names" in wanted else None
     if len(systems) == 1:
         if paired_bs or paired_ar:
             raise click.UsageError(
                 f"--paired-{test} compares systems: give two or more --hyp files (the first is the baseline)"
             )
-        _score_one(*systems[0], ref_files, wanted, confidence, as_json, forms)
+        _score_one(*systems[0], ref_files, wanted, confidence, as_json, forms, names)
     else:
-        _compare(systems, ref_files, wanted, test, n_samples, seed, as_json, forms)
+        _compare(systems, ref_files, wanted, test, n_samples, seed, as_json, forms, names)

@@ -7,16 +7,18 @@ is whole-word and case-sensitive; possessives count. A miss says what the MT wro
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from workbench.errors import ScoringError
 from workbench.glossary import GlossaryEntry
-from workbench.metrics.base import check_aligned
+from workbench.metrics.base import Score, check_aligned
 from workbench.names import kb
 
 
@@ -133,7 +135,7 @@ class _Matcher:
             spans = [m.span() for m in found if m.group(0) != form]
             if not spans:
                 shorts = {short for full, short in self.full_short if full == form}
-                spans = [span for text, span in free if text in shorts]
+                spans = [_with_given_name(hyp, span, form) for text, span in free if text in shorts]
             if not spans:
                 spans = _look_alikes(hyp, form, self.forms.get(form, ()))
             chosen = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)][: missing[form]]
@@ -142,7 +144,26 @@ class _Matcher:
         return got
 
 
-_WORD = re.compile(r"[^\W\d_](?:[\w-]|['’](?=\w))*")  # O'Brien, not Scholes'
+# O'Brien and d'Alema are one word; Scholes' and Millie's are the name and a possessive.
+_WORD = re.compile(r"[^\W\d_](?:[\w-]|['’](?=\w)(?!s\b))*")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
+
+
+def _with_given_name(hyp: str, span: tuple[int, int], form: str) -> tuple[int, int]:
+    """A surname span widened to the word before it when that word is the full name's given
+    name misspelt ("Naphtali Bennett" for "Naftali Bennett"), so the miss shows the garble."""
+    words = form.split()
+    if len(words) < 2:
+        return span
+    before = _WORD_BEFORE.search(hyp, 0, span[0])
+    if before is None:
+        return span
+    from rapidfuzz import fuzz
+
+    given = " ".join(words[:-1]).casefold()
+    if before.group(1) != words[-2] and fuzz.ratio(before.group(1).casefold(), given) >= _LOOK_ALIKE:
+        return before.start(1), span[1]
+    return span
 _LOOK_ALIKE = 75  # rapidfuzz ratio: "Millie" ~ "Milley" (83), "Gerasimo" ~ "Gerasimov" (94)
 
 
@@ -245,6 +266,14 @@ def name_accuracy(hyps: Sequence[str], refs: Sequence[str], names: Sequence[Name
     return NameAccuracy(correct, total, correct / total, low, high, tuple(misses))
 
 
+def mentions(refs: Sequence[str], names: Sequence[NameForm]) -> int:
+    """How many mentions of the known names the references hold (what name accuracy counts)."""
+    matcher = _matcher(names)
+    if matcher is None:
+        return 0
+    return sum(len(matcher.expected.findall(ref)) for ref in refs)
+
+
 def name_forms_from_glossary(entries: Iterable[GlossaryEntry]) -> list[NameForm]:
     """Each correct name with its known wrong forms as variants (kind "name" only)."""
     variants: dict[str, list[str]] = {}
@@ -275,3 +304,131 @@ def parse_name_forms_csv(text: str, source: str = "names.csv") -> list[NameForm]
 
 def load_name_forms_csv(path: str | Path) -> list[NameForm]:
     return name_forms(kb.read_records(path))
+
+
+class Names:
+    """Name accuracy behind the Metric protocol (registry key "names"), in percent.
+
+    The same counting as name_accuracy, against the first reference: the corpus score is the
+    share of name mentions spelled right, with Wilson's interval over mentions; a sentence's
+    score is its own share (NaN when its reference names no known name). sacrebleu_metric
+    gives the same counts as a sacrebleu Metric (per sentence: mentions right, mentions), so
+    sacrebleu's paired tests compare systems on names exactly as on BLEU; a resample's score
+    is its summed right mentions over its summed mentions.
+    """
+
+    name: ClassVar[str] = "names"
+    higher_is_better: ClassVar[bool] = True
+    label: ClassVar[str] = "Names"
+
+    def __init__(self, forms: Sequence[NameForm] | None = None, source: str = "") -> None:
+        if forms is None:
+            path = kb.default_kb_path()
+            forms, source = load_name_forms_csv(path), source or path.name
+        self.forms = tuple(forms)
+        self.source = source or "the known names"
+        self._matcher = _matcher(self.forms)
+
+    def signature(self, n_refs: int = 1) -> str:
+        from workbench import __version__
+
+        return (
+            f"nrefs:{n_refs}|known:{len(self.forms)}|match:word+case|ci:wilson-mentions|"
+            f"version:workbench-{__version__}"
+        )
+
+    def _counts(self, hyps: Sequence[str], refs: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
+        check_aligned(hyps, refs)
+        if self._matcher is None:
+            return [(0, 0)] * len(hyps)
+        return [
+            self._matcher.line_result(i, h, r)[:2] for i, (h, r) in enumerate(zip(hyps, refs[0], strict=True))
+        ]
+
+    def own_interval(self, hyps: Sequence[str], refs: Sequence[Sequence[str]]) -> tuple[float, float] | None:
+        """Wilson's 95% interval over mentions, in percent; None when no known name is mentioned."""
+        counts = self._counts(hyps, refs)
+        correct, total = sum(c for c, _ in counts), sum(t for _, t in counts)
+        if not total:
+            return None
+        low, high = wilson_interval(correct, total)
+        return 100 * low, 100 * high
+
+    def corpus_score(
+        self, hyps: Sequence[str], refs: Sequence[Sequence[str]], *, n_bootstrap: int = 1
+    ) -> Score:
+        """The share of mentions spelled right; with n_bootstrap > 1 also Wilson's interval
+        (over mentions, so no resampling is needed). ScoringError when the references mention
+        no known name: there is nothing to count."""
+        counts = self._counts(hyps, refs)
+        correct, total = sum(c for c, _ in counts), sum(t for _, t in counts)
+        if not total:
+            raise ScoringError(
+                f"the references mention none of the {len(self.forms)} names in {self.source}, so name "
+                "accuracy has nothing to count; give the names these articles mention (--glossary FILE, "
+                "or add them to the knowledge base)"
+            )
+        share = 100 * correct / total
+        if n_bootstrap <= 1:
+            return Score(self.label, share, self.signature(len(refs)))
+        low, high = wilson_interval(correct, total)
+        return Score(self.label, share, self.signature(len(refs)), 100 * low, 100 * high)
+
+    def sentence_scores(self, hyps: Sequence[str], refs: Sequence[Sequence[str]]) -> list[float]:
+        return [100 * c / t if t else math.nan for c, t in self._counts(hyps, refs)]
+
+    def sacrebleu_metric(
+        self, *, sentence_level: bool = False, references: Sequence[Sequence[str]] | None = None
+    ) -> Any:
+        return _sacrebleu_names_class()(self._matcher, len(self.forms), references)
+
+
+@functools.cache
+def _sacrebleu_names_class() -> type:
+    """Name accuracy as a sacrebleu Metric, built on first use (sacrebleu loads lazily here)."""
+    from sacrebleu.metrics.base import Metric as SacreMetricBase
+    from sacrebleu.metrics.base import Score as SacreScore
+    from sacrebleu.metrics.base import Signature
+
+    class NamesSignature(Signature):
+        def __init__(self, args: dict[str, Any]) -> None:
+            super().__init__(args)
+            from workbench import __version__
+
+            self._abbr.update({"known": "k", "match": "m", "ci": "ci"})
+            # The counting is the workbench's; sacrebleu only resamples it.
+            self.info.update({"known": args["known"], "match": "word+case", "ci": "wilson-mentions"})
+            self.info["version"] = f"workbench-{__version__}"
+
+    class SacreNames(SacreMetricBase):  # type: ignore[misc]
+        _SIGNATURE_TYPE = NamesSignature
+
+        def __init__(
+            self, matcher: _Matcher | None, known: int, references: Sequence[Sequence[str]] | None
+        ) -> None:
+            super().__init__()
+            self.matcher = matcher
+            self.known = known
+            if references is not None:
+                self._ref_cache = self._cache_references(references)
+
+        def _preprocess_segment(self, sent: str) -> str:
+            return sent
+
+        def _extract_reference_info(self, refs: Sequence[str]) -> dict[str, Any]:
+            return {"ref": refs[0] if refs else ""}
+
+        def _compute_segment_statistics(self, hypothesis: str, ref_kwargs: dict[str, Any]) -> list[int]:
+            if self.matcher is None:
+                return [0, 0]
+            correct, total, _ = self.matcher.line_result(0, hypothesis, ref_kwargs["ref"])
+            return [correct, total]
+
+        def _compute_score_from_stats(self, stats: Sequence[float]) -> Any:
+            correct, total = float(stats[0]), float(stats[1])
+            return SacreScore("Names", 100 * correct / total if total else 0.0)
+
+        def _aggregate_and_compute(self, stats: Sequence[Sequence[float]]) -> Any:
+            return self._compute_score_from_stats([sum(s[0] for s in stats), sum(s[1] for s in stats)])
+
+    return SacreNames

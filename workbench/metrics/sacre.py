@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from workbench.errors import ScoringError
 from workbench.metrics.base import (
@@ -109,6 +109,36 @@ class Ter(SacreMetric):
         return TER(references=references)
 
 
+@runtime_checkable
+class Paired(Protocol):
+    """A metric sacrebleu's paired tests can take: it gives a sacrebleu Metric object.
+
+    A metric with ``own_interval(hyps, refs)`` reports that interval for each system instead
+    of sacrebleu's bootstrap over sentences (name accuracy: Wilson's, over mentions).
+    """
+
+    name: ClassVar[str]
+    higher_is_better: ClassVar[bool]
+
+    def sacrebleu_metric(
+        self, *, sentence_level: bool = False, references: Sequence[Sequence[str]] | None = None
+    ) -> Any: ...
+
+
+def _interval(
+    metric: Paired, hyps: Sequence[str], refs: Sequence[Sequence[str]], mean: float | None, half: float | None
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """(mean, half-width, low, high) of one system's 95% interval."""
+    own = getattr(metric, "own_interval", None)
+    if own is not None:
+        low, high = own(hyps, refs) or (None, None)
+        return None, None, low, high
+    if mean is None or half is None or not isinstance(metric, SacreMetric):
+        return mean, half, None, None
+    low, high = metric.interval(mean, half)
+    return mean, half, low, high
+
+
 @contextmanager
 def _sacrebleu_seed(seed: int | None) -> Iterator[None]:
     # PairedTest reads its seed from SACREBLEU_SEED while it is built (as the sacrebleu CLI
@@ -130,7 +160,7 @@ def _sacrebleu_seed(seed: int | None) -> Iterator[None]:
 def paired_test(
     systems: Sequence[tuple[str, Sequence[str]]],
     refs: Sequence[Sequence[str]],
-    metrics: Sequence[SacreMetric],
+    metrics: Sequence[Paired],
     *,
     test: str = "bs",
     n_samples: int | None = None,
@@ -153,11 +183,11 @@ def paired_test(
             "a paired test compares systems: give two or more hypotheses (the first is the baseline)"
         )
     if not metrics:
-        raise ScoringError("no metric asked for; choose from bleu, chrf, ter")
+        raise ScoringError("no metric asked for; choose from bleu, chrf, ter, names")
     for metric in metrics:
-        if not isinstance(metric, SacreMetric):
+        if not isinstance(metric, Paired):
             raise ScoringError(
-                f"{metric.name} has no sacrebleu paired test; compare systems on bleu, chrf or ter"
+                f"{metric.name} has no sacrebleu paired test; compare systems on bleu, chrf, ter or names"
             )
     if seed == 0:
         # PairedTest passes the seed on only when it is truthy, so 0 would draw fresh randomness.
@@ -197,9 +227,13 @@ def paired_test(
         base = results[label][0].score
         for i, (name, hyps) in enumerate(systems):
             res = results[label][i]
-            mean = float(res.mean) if res.mean is not None else None
-            half = float(res.ci) if res.ci is not None else None
-            low, high = metric.interval(mean, half) if mean is not None and half is not None else (None, None)
+            mean, half, low, high = _interval(
+                metric,
+                hyps,
+                refs,
+                float(res.mean) if res.mean is not None else None,
+                float(res.ci) if res.ci is not None else None,
+            )
             rows.append(
                 SystemScore(
                     system=name,

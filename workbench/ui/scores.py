@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -24,6 +25,7 @@ from workbench.ui import common, render
 from workbench.workflows import scores
 
 ALL_DOCUMENTS = 0
+NAMES_SOURCE = "the knowledge base, the accepted names and the glossary"
 LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER", "names": "Names", "mqm": "MQM"}
 
 
@@ -31,28 +33,9 @@ def _label(metric: str, higher_is_better: bool) -> str:
     return LABELS.get(metric, metric) + ("" if higher_is_better else " (lower is better)")
 
 
-def _name_forms(db: Store) -> list[name_metrics.NameForm]:
-    """Names to check: the glossary's corrections, reviewer-accepted names and the knowledge base."""
-    forms = {f.canonical: f for f in common.knowledge_name_forms()}
-    for known in db.known_names():
-        old = forms.get(known.canonical)
-        variants = (
-            *(old.variants if old else ()),
-            *known.variants,
-            *([known.german] if known.german else []),
-        )
-        forms[known.canonical] = name_metrics.NameForm(
-            known.canonical,
-            tuple(dict.fromkeys(v for v in variants if v != known.canonical)),
-            old.short_forms if old else (),
-        )
-    for form in name_metrics.name_forms_from_glossary(db.glossary_entries()):
-        old = forms.get(form.canonical)
-        variants = (*(old.variants if old else ()), *form.variants)
-        forms[form.canonical] = name_metrics.NameForm(
-            form.canonical, tuple(dict.fromkeys(variants)), old.short_forms if old else ()
-        )
-    return list(forms.values())
+def _name_forms(db: Store) -> tuple[name_metrics.NameForm, ...]:
+    """Names to check: the knowledge base, reviewer-accepted names and the glossary's corrections."""
+    return tuple(scores.name_forms(db, common.knowledge_name_forms()))
 
 
 @st.cache_data(show_spinner="Running the paired tests…", max_entries=32)
@@ -61,6 +44,7 @@ def _paired(
     references: tuple[str, ...],
     wanted: tuple[str, ...],
     test: str,
+    forms: tuple[name_metrics.NameForm, ...],
 ) -> Comparison:
     """sacrebleu's paired test, cached per exact input: a rerun of the page does not redo it."""
     from workbench.metrics.sacre import paired_test
@@ -68,7 +52,7 @@ def _paired(
     return paired_test(
         [(name, list(lines)) for name, lines in systems],
         [list(references)],
-        [metrics.get(name) for name in wanted],
+        [metrics.get(name, names=forms, names_source=NAMES_SOURCE) for name in wanted],
         test=test,
         ref_names=["the approved references"],
     )
@@ -109,23 +93,28 @@ def _charts(comparison: Comparison) -> None:
         col.altair_chart(_chart(metric), use_container_width=True)
 
 
-def _sentences_csv(lines: scores.Aligned) -> bytes:
-    """Every compared sentence with each system's MT and its sentence-level scores."""
+def _sentences_csv(
+    lines: scores.Aligned, wanted: Sequence[str], forms: Sequence[name_metrics.NameForm]
+) -> bytes:
+    """Every compared sentence with each system's MT and its sentence-level scores (a sentence
+    whose reference names no known name has no name score)."""
     refs = [list(lines.references)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    scorers = {m: metrics.get(m, names=forms, names_source=NAMES_SOURCE) for m in wanted}
     per_system = {
-        name: {m: metrics.get(m).sentence_scores(list(mt), refs) for m in metrics.METRICS}
+        name: {m: scorer.sentence_scores(list(mt), refs) for m, scorer in scorers.items()}
         for name, mt in lines.systems
     }
     header = ["document", "sentence", "source", "reference"]
     for name, _ in lines.systems:
-        header += [f"{name}: MT", *(f"{name}: {LABELS[m]}" for m in metrics.METRICS)]
+        header += [f"{name}: MT", *(f"{name}: {LABELS.get(m, m)}" for m in wanted)]
     writer.writerow(header)
     for i, pair in enumerate(lines.pairs):
         row = [pair.document_title, pair.position + 1, pair.source, lines.references[i]]
         for name, mt in lines.systems:
-            row += [mt[i], *(round(per_system[name][m][i], 2) for m in metrics.METRICS)]
+            values = (per_system[name][m][i] for m in wanted)
+            row += [mt[i], *("" if math.isnan(v) else round(v, 2) for v in values)]
         writer.writerow(row)
     return out.getvalue().encode("utf-8")
 
@@ -139,7 +128,16 @@ def _reference_metrics(
     except ScoringError as err:
         st.info(render.md(str(err)))
         return
-    comparison = _paired(lines.systems, lines.references, tuple(wanted), test)
+    forms = _name_forms(db)
+    if "names" in wanted and not name_metrics.mentions(lines.references, forms):
+        st.caption(
+            "Names: the approved references mention no known name (knowledge base, accepted names or "
+            "glossary), so there is no name accuracy to compare."
+        )
+        wanted = [m for m in wanted if m != "names"]
+        if not wanted:
+            return
+    comparison = _paired(lines.systems, lines.references, tuple(wanted), test, forms)
     st.caption(
         f"{len(lines.references)} approved sentences that every chosen system translated · "
         f"{report.TEST_NAMES[comparison.test]}, {comparison.n_samples} samples, seed {comparison.seed} · "
@@ -152,18 +150,17 @@ def _reference_metrics(
             st.code(f"{LABELS.get(metric.metric, metric.label)}: {metric.signature}", language=None)
     st.download_button(
         "Download per-sentence scores (CSV)",
-        _sentences_csv(lines),
+        _sentences_csv(lines, wanted, forms),
         "sentence-scores.csv",
         mime="text/csv",
         key="scores_csv",
     )
-    _names(db, lines)
+    _names(lines, forms)
     _worst(lines)
 
 
-def _names(db: Store, lines: scores.Aligned) -> None:
-    st.subheader("Name accuracy")
-    forms = _name_forms(db)
+def _names(lines: scores.Aligned, forms: Sequence[name_metrics.NameForm]) -> None:
+    st.subheader("Name accuracy: what each system missed")
     table = []
     for name, mt in lines.systems:
         accuracy = name_metrics.name_accuracy(list(mt), list(lines.references), forms)

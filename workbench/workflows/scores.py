@@ -20,8 +20,9 @@ from workbench import mqm
 from workbench.errors import FormatError, ScoringError
 from workbench.formats import mqm_tsv
 from workbench.metrics import mqm as mqm_metrics
+from workbench.metrics import names as name_metrics
 from workbench.metrics.base import Comparison
-from workbench.metrics.sacre import SacreMetric, paired_test
+from workbench.metrics.sacre import Paired, paired_test
 from workbench.segment import Segment
 from workbench.store import Annotation, NewTranslation, ScorePair, SegmentRow, Span, Store, System
 from workbench.textio import read_text, write_atomic
@@ -69,7 +70,7 @@ def aligned(store: Store, systems: Sequence[str], document_id: int | None = None
 def compare(
     store: Store,
     systems: Sequence[str],
-    metrics: Sequence[SacreMetric],
+    metrics: Sequence[Paired],
     *,
     document_id: int | None = None,
     test: str = "bs",
@@ -89,6 +90,32 @@ def compare(
         ref_names=["the approved references"],
     )
     return lines, comparison
+
+
+def name_forms(store: Store, knowledge: Iterable[name_metrics.NameForm] = ()) -> list[name_metrics.NameForm]:
+    """The names name accuracy counts on stored documents: the knowledge base's (knowledge),
+    the names reviewers accepted, and the glossary's corrections, with every wrong form known
+    for each; a later source adds its wrong forms to an earlier one's name."""
+    forms = {f.canonical: f for f in knowledge}
+    for known in store.known_names():
+        old = forms.get(known.canonical)
+        variants = (
+            *(old.variants if old else ()),
+            *known.variants,
+            *([known.german] if known.german else []),
+        )
+        forms[known.canonical] = name_metrics.NameForm(
+            known.canonical,
+            tuple(dict.fromkeys(v for v in variants if v != known.canonical)),
+            old.short_forms if old else (),
+        )
+    for form in name_metrics.name_forms_from_glossary(store.glossary_entries()):
+        old = forms.get(form.canonical)
+        variants = (*(old.variants if old else ()), *form.variants)
+        forms[form.canonical] = name_metrics.NameForm(
+            form.canonical, tuple(dict.fromkeys(variants)), old.short_forms if old else ()
+        )
+    return list(forms.values())
 
 
 # -- MQM from the store ---------------------------------------------------------------------------
