@@ -164,6 +164,8 @@ def _with_given_name(hyp: str, span: tuple[int, int], form: str) -> tuple[int, i
     if before.group(1) != words[-2] and fuzz.ratio(before.group(1).casefold(), given) >= _LOOK_ALIKE:
         return before.start(1), span[1]
     return span
+
+
 _LOOK_ALIKE = 75  # rapidfuzz ratio: "Millie" ~ "Milley" (83), "Gerasimo" ~ "Gerasimov" (94)
 
 
