@@ -8,20 +8,13 @@ from pathlib import Path
 import click
 
 from workbench import config
-from workbench.cli.options import Once
+from workbench.cli.options import Once, db_option
 from workbench.names import kb as knowledge
 from workbench.names.wikidata import Dump
 from workbench.store import Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
 from workbench.workflows import glossary
-
-_db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="SQLite database (default: WORKBENCH_DB, else ~/.local/share/workbench/workbench.db).",
-)
 
 
 @click.group("names")
@@ -33,7 +26,7 @@ def names_group() -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print a JSON list of {canonical, german, variants, added_by}."
 )
-@_db_option
+@db_option
 def names_list(as_json: bool, db: str | None) -> None:
     """List the accepted names with the misspellings seen."""
     with Store.open(config.database(db)) as store:
@@ -63,7 +56,7 @@ def names_list(as_json: bool, db: str | None) -> None:
 
 @names_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
-@_db_option
+@db_option
 def names_export(file: str, db: str | None) -> None:
     """Write the accepted names to FILE as CSV in corpus/names.csv's format."""
     with Store.open(config.database(db)) as store:

@@ -45,6 +45,7 @@ class Once(click.Option):
 
 db_option = click.option(
     "--db",
+    cls=Once,
     default=None,
     metavar="PATH|URL",
     help="The database: a SQLite file or a postgresql:// URL (default: WORKBENCH_DB, else "

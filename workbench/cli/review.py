@@ -10,19 +10,13 @@ from pathlib import Path
 import click
 
 from workbench import config, exchange
+from workbench.cli.options import db_option
 from workbench.errors import InputError
 from workbench.glossary import KINDS, GlossaryEntry
 from workbench.store import IMPORTED_SYSTEM, Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
 from workbench.workflows import documents, glossary, scores
-
-_db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="SQLite database (default: WORKBENCH_DB, else ~/.local/share/workbench/workbench.db).",
-)
 
 
 def _open(db: str | None) -> Store:
@@ -49,7 +43,7 @@ def _open(db: str | None) -> Store:
     show_default=True,
     help="Name of the system that produced --mt (to compare systems on the same documents).",
 )
-@_db_option
+@db_option
 def import_command(
     source: str, fmt: str, mt: str | None, ref: str | None, title: str, system: str, db: str | None
 ) -> None:
@@ -89,7 +83,7 @@ def import_command(
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.option("--document", type=int, default=None, help="Only this document (default: all).")
-@_db_option
+@db_option
 def export_command(fmt: str, output: str, document: int | None, db: str | None) -> None:
     """Export approved references (TMX 1.4, JSONL, one per line) or MQM judgements (WMT TSV)."""
     with _open(db) as store:
@@ -103,7 +97,7 @@ def export_command(fmt: str, output: str, document: int | None, db: str | None) 
 
 @click.command("documents")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@_db_option
+@db_option
 def documents_command(as_json: bool, db: str | None) -> None:
     """List documents with counts of segments translated, flagged and approved."""
     with _open(db) as store:
@@ -129,7 +123,7 @@ def glossary_group() -> None:
 
 @glossary_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {wrong, right, kind, note}.")
-@_db_option
+@db_option
 def glossary_list(as_json: bool, db: str | None) -> None:
     """List the glossary."""
     with _open(db) as store:
@@ -152,7 +146,7 @@ def _entry_line(entry: GlossaryEntry) -> str:
 @click.option("--kind", type=click.Choice(KINDS), default="name", show_default=True)
 @click.option("--note", default="", help="Why, or where it was seen.")
 @click.option("--replace", is_flag=True, help="Replace an existing entry for WRONG.")
-@_db_option
+@db_option
 def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db: str | None) -> None:
     """Add WRONG -> RIGHT."""
     with _open(db) as store:
@@ -164,7 +158,7 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
 
 @glossary_group.command("remove")
 @click.argument("wrong")
-@_db_option
+@db_option
 def glossary_remove(wrong: str, db: str | None) -> None:
     """Remove the entry for WRONG."""
     with _open(db) as store:
@@ -174,7 +168,7 @@ def glossary_remove(wrong: str, db: str | None) -> None:
 
 @glossary_group.command("import")
 @click.argument("file", type=click.Path())
-@_db_option
+@db_option
 def glossary_import(file: str, db: str | None) -> None:
     """Add (or update) the entries of a .csv or .tbx file."""
     from workbench.glossary_io import read_glossary
@@ -187,7 +181,7 @@ def glossary_import(file: str, db: str | None) -> None:
 
 @glossary_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
-@_db_option
+@db_option
 def glossary_export(file: str, db: str | None) -> None:
     """Write the glossary to a .csv or .tbx file."""
     from workbench.glossary_io import write_glossary
@@ -234,7 +228,7 @@ def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     callback=_address,
     help="Interface to listen on (0.0.0.0 = all).",
 )
-@_db_option
+@db_option
 def app_command(port: int, address: str, db: str | None) -> None:
     """Start the Streamlit review app."""
     root = config.project_root()

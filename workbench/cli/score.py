@@ -11,7 +11,7 @@ import click
 
 from workbench import config, metrics
 from workbench.cli.inputs import read_lines
-from workbench.cli.options import Once
+from workbench.cli.options import Once, db_option
 from workbench.errors import ScoringError
 from workbench.metrics import mqm, report
 from workbench.metrics import names as name_metrics
@@ -295,12 +295,7 @@ def _compare(
     help="A system stored in the database (repeat to compare; the first is the baseline).",
 )
 @click.option("--baseline", cls=Once, help="With --mqm: the baseline system (default: the first).")
-@click.option(
-    "--db",
-    cls=Once,
-    metavar="PATH|URL",
-    help="The database, for --system and --mqm without a file (default: WORKBENCH_DB).",
-)
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option(
     "--names",

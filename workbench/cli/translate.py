@@ -11,7 +11,7 @@ import click
 from tqdm import tqdm
 
 from workbench import config, service
-from workbench.cli.options import Once
+from workbench.cli.options import Once, db_option
 from workbench.engine import BACKENDS, Backend, DecodeOptions, load_backend, models
 from workbench.errors import InputError, ModelLoadError, WorkbenchError
 from workbench.glossary import GlossaryEntry
@@ -59,9 +59,7 @@ _BAR_MIN_SENTENCES = 10  # below this a run takes a moment: no bar
     help="ctranslate2: int8 (CPU default), int8_float32, int8_float16 (CUDA default), float32, ...; "
     "transformers: float32 (default), float16, bfloat16.",
 )
-@click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), help="Database [default: WORKBENCH_DB]."
-)
+@db_option
 @click.option(
     "--ray",
     "ray_address",
@@ -105,7 +103,7 @@ def translate(
     no_glossary: bool,
     backend_name: str,
     precision: str | None,
-    db: Path | None,
+    db: str | None,
     ray_address: str | None,
     actors: int | None,
     cpus_per_actor: int | None,
@@ -190,7 +188,7 @@ def _translate_document(
     precision: str | None,
     options: DecodeOptions,
     no_glossary: bool,
-    db: Path | None,
+    db: str | None,
 ) -> None:
     from workbench.workflows.translate import translate_document
 
@@ -224,7 +222,7 @@ def _translate_on_ray(
     backend_name: str,
     precision: str | None,
     use_cache: bool,
-    db: Path | None,
+    db: str | None,
     no_glossary: bool,
     settings: RaySettings,
 ) -> int:

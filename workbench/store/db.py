@@ -304,11 +304,13 @@ def enable_wal(engine: Engine) -> None:
         driver.close()
 
 
-def quick_check(engine: Engine) -> str:
-    """SQLite's own consistency check of every page (fast: no index contents); "ok" when sound."""
+def quick_check(engine: Engine, *, full: bool = False) -> str:
+    """SQLite's own consistency check of every page (fast: no index contents); "ok" when sound.
+    ``full`` runs integrity_check instead, which also compares every index with its table."""
     driver = engine.raw_connection()
+    pragma = "integrity_check" if full else "quick_check"
     try:
-        rows = [row[0] for row in driver.execute("PRAGMA quick_check(5)")]
+        rows = [row[0] for row in driver.execute(f"PRAGMA {pragma}(5)")]
     finally:
         driver.close()
     return "ok" if rows == ["ok"] else "; ".join(rows)

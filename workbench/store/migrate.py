@@ -57,12 +57,17 @@ def upgrade(db: Database, target: str = "head") -> str:
     return wanted
 
 
-def _refuse_unknown(db: Database, found: str | None) -> None:
-    if found is None:
-        return
+def known(revision: str) -> bool:
+    """Whether this workbench knows ``revision`` (an unknown one was made by a newer workbench)."""
     try:
-        _script().get_revision(found)
+        _script().get_revision(revision)
     except CommandError:
+        return False
+    return True
+
+
+def _refuse_unknown(db: Database, found: str | None) -> None:
+    if found is not None and not known(found):
         raise StoreError(
             f"the database {db.name} was made by a newer workbench (schema {found} > {head()}): "
             "upgrade the workbench (git pull, then bash scripts/setup.sh) to use it. Nothing was changed."
