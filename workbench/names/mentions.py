@@ -135,7 +135,11 @@ def stem(word: str, lang: str, kb: KnowledgeBase) -> str:
 
 
 def is_known(word: str, lang: str, kb: KnowledgeBase) -> bool:
-    return bool(kb.people_with(stem(word, lang, kb)))
+    key = (word, lang)
+    known = kb.known_memo.get(key)
+    if known is None:
+        known = kb.known_memo[key] = bool(kb.people_with(stem(word, lang, kb)))
+    return known
 
 
 def _kind(word: str, lang: str, kb: KnowledgeBase) -> str:
