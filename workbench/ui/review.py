@@ -9,13 +9,14 @@ keyboard (see components.post_editor), so a shortcut always carries exactly the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 import streamlit as st
 
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.store import ReviewRow, Store
+from workbench.store import Document, ReviewRow, Store
 from workbench.ui import annotations, common, components, render, state
 from workbench.ui.state import Location
 from workbench.when import local
@@ -221,13 +222,14 @@ def _undo(document_id: int) -> None:
 def _header(db: Store, location: Location, current_row: ReviewRow | None) -> None:
     docs = db.documents()
     by_id = {d.id: d for d in docs}
+    titles = Counter(d.title for d in docs)
     st.session_state[state.DOC] = location.document.id
     cols = st.columns([4, 2], vertical_alignment="bottom")
     cols[0].selectbox(
         "Document",
         list(by_id),
         key=state.DOC,
-        format_func=lambda i: f"{by_id[i].title} — {by_id[i].n_approved}/{by_id[i].n_segments} approved",
+        format_func=lambda i: _document_label(by_id[i], titles[by_id[i].title] > 1),
         on_change=_leave,
         args=(current_row, state.DOC),
     )
@@ -242,6 +244,13 @@ def _header(db: Store, location: Location, current_row: ReviewRow | None) -> Non
             on_change=_leave,
             args=(current_row, state.SYSTEM),
         )
+
+
+def _document_label(doc: Document, same_title: bool) -> str:
+    """How the selector names a document; two documents with one title (an article imported
+    twice) are told apart by their id, which the URL's ?doc= shows too."""
+    title = f"{doc.title} (#{doc.id})" if same_title else doc.title
+    return f"{title} — {doc.n_approved}/{doc.n_segments} approved"
 
 
 def _filters(location: Location, rows: Sequence[ReviewRow], current_row: ReviewRow | None) -> None:
