@@ -145,6 +145,14 @@ def _on_key() -> None:
         return
     st.session_state[state.LAST_KEY] = action.nonce
     row, location, previous, following = screen
+    if action.typed is not None and action.typed.segment not in (None, row.segment.id):
+        # The editor the key was pressed in belongs to another sentence than the one the page
+        # now shows (it moved on meanwhile): its text must not land on this sentence.
+        st.session_state[state.ERROR] = (
+            f"That shortcut came from another sentence's editor, so nothing was done to sentence "
+            f"{row.segment.position + 1}; what you typed there is kept. Press it again."
+        )
+        return
     typed = action.typed if action.typed is not None else components.editor_text(_editor_key(row))
     _act(row, location, previous, following, action.kind, typed)
 
