@@ -227,3 +227,27 @@ def test_a_reviewers_approval_is_recorded_by_e_mail(login_app: int, db_path: Pat
         assert (entry.action, entry.actor) == ("approve", REVIEWER)
         with pytest.raises(PermissionDenied):
             glossary.add_to_glossary(db, "Scholes", "Scholz", added_by=REVIEWER, role=Role.REVIEWER)
+
+
+def test_a_lead_undoes_a_reviewers_action_from_the_history_a_reviewer_only_their_own(
+    login_app: int, db_path: Path
+) -> None:
+    from workbench.workflows import review
+
+    with Store.open(db_path) as db:
+        first, second = db.segments(login_app)
+        review.save_post_edit(db, first.id, "Theirs.", reviewer=REVIEWER, expected_version=None)
+        review.save_post_edit(db, second.id, "Mine.", reviewer="cy@newsroom.example", expected_version=None)
+        theirs, mine = (e.id for e in reversed(db.history(limit=2)))
+    at = _app({"is_logged_in": True, "email": "cy@newsroom.example", "groups": ["desk-leads"]}).run()
+    at.switch_page("workbench/ui/review.py").run()
+    keys = {b.key for b in at.button}
+    assert {f"undo_entry_{theirs}", f"undo_entry_{mine}"} <= keys
+    at.button(key=f"undo_entry_{theirs}").click().run()
+    assert not at.exception and not at.error
+    with Store.open(db_path) as db:
+        assert db.reference(first.id) is None
+        assert db.history(limit=1)[0].actor == "cy@newsroom.example"
+    reviewer = _app({"is_logged_in": True, "email": REVIEWER}).run()
+    reviewer.switch_page("workbench/ui/review.py").run()
+    assert not any(b.key.startswith("undo_entry_") for b in reviewer.button)  # theirs undone, mine not theirs

@@ -270,3 +270,16 @@ def test_a_bad_roles_file_is_one_clear_message(tmp_path: Path, text: str, messag
 def test_a_missing_roles_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"the roles file .*nope\.toml does not exist"):
         load_roles(tmp_path / "nope.toml")
+
+
+def test_undoing_a_glossary_change_is_for_leads_even_ones_own(store: Store) -> None:
+    # e.g. an entry made from the command line under the same name before the team server
+    glossary.add_to_glossary(store, "Scholes", "Scholz", added_by="bo@x.org")
+    entry = store.history(limit=1)[0]
+    with pytest.raises(
+        PermissionDenied, match=r"may not undo “Glossary: “Scholes” → “Scholz””, which changed"
+    ):
+        review.undo_last(store, "bo@x.org", role=REVIEWER)
+    assert [e.wrong for e in store.glossary_entries()] == ["Scholes"]
+    review.undo(store, entry.id, actor="ana@x.org", role=LEAD)
+    assert store.glossary_entries() == []

@@ -17,6 +17,9 @@ from workbench.roles import Role, require_lead, require_undo
 from workbench.store import GARBLED_NAME, Annotation, HistoryEntry, KnownName, ReferenceRow, Span, Store
 from workbench.workflows import glossary as glossary_flow
 
+LEAD_TABLES = ("glossary", "known_names")
+"""What only a lead changes, by an action or by undoing one."""
+
 NAME_CATEGORY = "Accuracy/Mistranslation"
 """Where a garbled name goes in MQM: a mistranslation, tagged garbled-name."""
 
@@ -609,19 +612,24 @@ def _clean(store: Store, text: str, segment_id: int) -> str:
 # -- undo ---------------------------------------------------------------------------------------
 
 
-def undo_last(store: Store, reviewer: str, *, document_id: int | None = None) -> HistoryEntry:
+def undo_last(
+    store: Store, reviewer: str, *, document_id: int | None = None, role: Role = Role.LEAD
+) -> HistoryEntry:
     """Undo the reviewer's own last action (in a document, or anywhere)."""
     last = store.last_action(reviewer, document_id=document_id)
     if last is None:
         raise InputError(f"{reviewer} has nothing to undo{' in this document' if document_id else ''}.")
-    return store.undo(last.id, actor=reviewer)
+    return undo(store, last.id, actor=reviewer, role=role)
 
 
 def undo(store: Store, entry_id: int, *, actor: str, role: Role = Role.LEAD) -> HistoryEntry:
     """Undo one history entry: a reviewer's own, or (a lead) anyone's. ConflictError, changing
     nothing, when a row it changed was changed again since."""
     entry = store.history_entry(entry_id)
-    require_undo(role, actor, entry.actor, entry.summary or entry.action)
+    summary = entry.summary or entry.action
+    require_undo(role, actor, entry.actor, summary)
+    if any(c.table in LEAD_TABLES for c in entry.changes):
+        require_lead(role, f"undo “{summary}”, which changed the glossary or the known names", actor)
     return store.undo(entry_id, actor=actor)
 
 
