@@ -13,10 +13,14 @@ from workbench import config, exchange, login
 from workbench.cli.options import db_option
 from workbench.errors import InputError
 from workbench.glossary import KINDS, GlossaryEntry
+from workbench.roles import Role
 from workbench.store import IMPORTED_SYSTEM, Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
 from workbench.workflows import documents, glossary, scores
+
+CLI_ROLE = Role.LEAD
+"""Whoever runs the command line owns the machine (and the database file): a lead."""
 
 
 def _open(db: str | None) -> Store:
@@ -55,7 +59,7 @@ def import_command(
                 "--format mqm reads everything from SOURCE: give it without --mt, --ref, --title"
             )
         with _open(db) as store:
-            found = scores.import_mqm(store, source, created_by=config.reviewer())
+            found = scores.import_mqm(store, source, created_by=config.reviewer(), role=CLI_ROLE)
         click.echo(
             f"{shown(source)}: {found.rows} rows, {found.documents} documents, {found.segments} segments, "
             f"systems: {shown(', '.join(found.systems))}"
@@ -63,7 +67,14 @@ def import_command(
         return
     with _open(db) as store:
         result = documents.import_files(
-            store, source, mt=mt, ref=ref, title=title, created_by=config.reviewer(), system=system
+            store,
+            source,
+            mt=mt,
+            ref=ref,
+            title=title,
+            created_by=config.reviewer(),
+            system=system,
+            role=CLI_ROLE,
         )
     for warning in result.warnings:
         click.echo(f"warning: {shown(warning)}", err=True)
@@ -151,7 +162,14 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
     """Add WRONG -> RIGHT."""
     with _open(db) as store:
         entry = glossary.add_to_glossary(
-            store, wrong, right, kind=kind, note=note, added_by=config.reviewer(), replace=replace
+            store,
+            wrong,
+            right,
+            kind=kind,
+            note=note,
+            added_by=config.reviewer(),
+            replace=replace,
+            role=CLI_ROLE,
         )
     click.echo(_entry_line(entry))
 
@@ -162,7 +180,7 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
 def glossary_remove(wrong: str, db: str | None) -> None:
     """Remove the entry for WRONG."""
     with _open(db) as store:
-        glossary.remove_from_glossary(store, wrong, actor=config.reviewer())
+        glossary.remove_from_glossary(store, wrong, actor=config.reviewer(), role=CLI_ROLE)
     click.echo(f"removed {shown(wrong)}")
 
 
@@ -175,7 +193,7 @@ def glossary_import(file: str, db: str | None) -> None:
 
     entries = read_glossary(file)
     with _open(db) as store:
-        counts = glossary.import_glossary(store, entries, added_by=config.reviewer())
+        counts = glossary.import_glossary(store, entries, added_by=config.reviewer(), role=CLI_ROLE)
     click.echo(f"{shown(file)}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
 
 
