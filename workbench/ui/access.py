@@ -60,7 +60,8 @@ def _logged_in() -> Person | None:
         return None
     claims = st.user.to_dict()
     email = str(claims.get("email") or "").strip()
-    role = roles().role_for(email, roles().groups_of(claims)) if email else None
+    mapping = roles()
+    role = mapping.role_for(email, mapping.groups_of(claims)) if email else None
     return Person(email, role) if role is not None else None
 
 
