@@ -217,7 +217,18 @@ def _resolve(row: ReviewRow, keep_mine: bool) -> None:
 
 def _undo(document_id: int) -> None:
     try:
-        entry = review.undo_last(common.store(), common.reviewer(), document_id=document_id)
+        entry = review.undo_last(
+            common.store(), common.reviewer(), document_id=document_id, role=common.role()
+        )
+    except WorkbenchError as err:
+        _fail(err)
+        return
+    common.notify(f"Undid: {render.md(entry.summary or entry.action)}.")
+
+
+def _undo_entry(entry_id: int) -> None:
+    try:
+        entry = review.undo(common.store(), entry_id, actor=common.reviewer(), role=common.role())
     except WorkbenchError as err:
         _fail(err)
         return
@@ -465,11 +476,25 @@ def _history(db: Store, document_id: int) -> None:
     with st.expander(f"History of this document ({len(entries)} recent)"):
         if not entries:
             st.caption("Nothing has been changed in this document yet.")
+        me, lead = common.reviewer(), common.is_lead()
         for entry in entries:
             undone = " · undone" if entry.undone_by else ""
-            st.markdown(
+            line = (
                 f"{local(entry.at, st.context.timezone)} · **{render.md(entry.actor or 'someone')}** · "
                 f"{render.md(entry.summary or entry.action)}{undone}"
+            )
+            # Anyone's action for a lead, one's own for a reviewer (workflows.review.undo checks).
+            if not entry.undoable or not (lead or entry.actor == me):
+                st.markdown(line)
+                continue
+            cols = st.columns([10, 1], vertical_alignment="center")
+            cols[0].markdown(line)
+            cols[1].button(
+                "Undo",
+                key=f"undo_entry_{entry.id}",
+                on_click=_undo_entry,
+                args=(entry.id,),
+                help="Undo this action (refused if one of its rows was changed again since).",
             )
 
 
