@@ -319,6 +319,7 @@ def percentile(values: list[float], p: float) -> float | None:
 
 def run_one(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, object]:
     prepared = prepare(kind, args.postgres, folder, args.documents, args.sentences)
+    load_before = os.getloadavg()[0]
     try:
         plans = routes(prepared, prepared.location, args.reviewers, min(args.contended, args.reviewers))
         tallies = [Tally() for _ in range(args.reviewers)]
@@ -338,6 +339,7 @@ def run_one(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, obje
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - began
+        load_after = os.getloadavg()[0]
         acks = [ack for t in tallies for ack in t.acks]
         latencies = [s for t in tallies for s in t.save_seconds]
         checked = verify(prepared.location, acks)
@@ -348,6 +350,7 @@ def run_one(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, obje
         "reviewers": args.reviewers,
         "contended_reviewers": min(args.contended, args.reviewers),
         "seconds": round(elapsed, 2),
+        "load_average_before_after": [round(load_before, 2), round(load_after, 2)],
         "saves_acknowledged": sum(1 for a in acks if a.kind == "save"),
         "approvals_acknowledged": sum(1 for a in acks if a.kind == "approve"),
         "annotations_acknowledged": sum(1 for a in acks if a.kind == "annotation"),
