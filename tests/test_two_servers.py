@@ -127,6 +127,7 @@ def test_two_servers_share_edits_and_a_second_save_of_the_same_sentence_is_a_con
             alice.press("Control+s")
             alice.expect_notice("saved")
             bob.reload()
+            _sign(bob, "Bob")
             bob.expect_editor("Long-distance trains will hardly run.")
             expect(bob.page.get_by_text("Draft saved by Alice").first).to_be_visible(timeout=TIMEOUT_MS)
 
