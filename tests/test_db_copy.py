@@ -8,6 +8,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -285,6 +289,29 @@ def test_an_interrupted_copy_leaves_no_destination(db_url: str, tmp_path: Path) 
         assert list(folder.iterdir()) == []  # no destination, no temporary file
     # Nothing half-done stands in the way of the next try.
     assert copy_database(str(source), destination).rows == sum(len(r) for r in _tables(str(source)).values())
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_copy_stopped_from_outside_leaves_no_destination(tmp_path: Path, stop: signal.Signals) -> None:
+    """Ctrl+C (or kill) while `workbench db copy` writes a large cache into a new SQLite file."""
+    source = tmp_path / "source.db"
+    with Store.open(source) as store:
+        store.cache_translations("m@1", "beams=4", {f"Satz {n}.": f"Sentence {n}." for n in range(200_000)})
+    folder = tmp_path / "dst"
+    copying = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "db", "copy", str(source), str(folder / "copy.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while not (folder.exists() and any(folder.iterdir())):  # the temporary file: the copy is under way
+        assert copying.poll() is None, copying.communicate()
+        time.sleep(0.01)
+    copying.send_signal(stop)
+    out, err = copying.communicate(timeout=120)
+    assert copying.returncode == 130, (out, err)
+    assert err.strip() == f"error: the copy was interrupted; nothing was written to {folder / 'copy.db'}."
+    assert list(folder.iterdir()) == []
 
 
 def test_a_failing_copy_names_the_table_and_leaves_no_destination(postgres_url: str, tmp_path: Path) -> None:
