@@ -54,6 +54,7 @@ from workbench.workflows import documents, review  # noqa: E402
 
 POSTGRES_DEFAULT = os.environ.get("WORKBENCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+GRACE_S = 120  # how long after --duration a reviewer may take to finish its last call
 HOT_SENTENCES = 3  # the sentences every contended reviewer works on
 WORDS = (
     "Regierung Ministerium Sprecher Gespräche Verhandlungen Treffen Woche Montag Berlin Brüssel "
@@ -337,8 +338,14 @@ def run_one(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, obje
         start.wait()
         began = time.monotonic()
         for thread in threads:
-            thread.join()
+            # Bounded: a reviewer still inside a call long after the end is a hang to report.
+            thread.join(timeout=max(0.0, began + args.duration + GRACE_S - time.monotonic()))
         elapsed = time.monotonic() - began
+        stuck = sum(1 for thread in threads if thread.is_alive())
+        if stuck:
+            sys.exit(
+                f"error: {stuck} reviewers were still waiting on the database {GRACE_S} s after the end."
+            )
         load_after = os.getloadavg()[0]
         acks = [ack for t in tallies for ack in t.acks]
         latencies = [s for t in tallies for s in t.save_seconds]
