@@ -6,9 +6,9 @@ save take? (issue 11: a team on one PostgreSQL, or one person's SQLite file.)
         [--contended 6] [--think-ms 0]
 
 Bounded and local: it runs for --duration seconds per database, on a fresh SQLite file in a
-temp folder and in a fresh schema (dropped afterwards) of a PostgreSQL server on this machine
-(a server elsewhere is refused). Each simulated reviewer is a thread with its own store
-(its own connections, as each app server has), doing what the Review page does through the
+temp folder and in a fresh database (dropped afterwards) of a PostgreSQL server on this machine
+(a server elsewhere is refused; the user needs CREATEDB). Each simulated reviewer is a thread
+with its own store (its own connections, as each app server has), doing what the Review page does through the
 review workflows: open a sentence (the document's review rows), save a post-edit with the
 version it opened, sometimes annotate an error, sometimes approve, go to the next sentence.
 The first --contended reviewers all work on the same three sentences, so their saves collide:
@@ -112,14 +112,17 @@ def prepare(kind: str, postgres: str, folder: Path, n_documents: int, n_sentence
         import psycopg
 
         _loopback_only(postgres)
+        # A database of its own, not a schema: the store's write lock is an advisory lock,
+        # which PostgreSQL scopes to a database, so other work in the server's `test`
+        # database (a test run) would otherwise queue with the simulated reviewers.
         name = f"wbload_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(postgres, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f"CREATE SCHEMA {name}")
-        location = f"{postgres}{'&' if '?' in postgres else '?'}options=-csearch_path%3D{name}"
+            conn.execute(f"CREATE DATABASE {name}")
+        location = sa.make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
         def cleanup() -> None:
             with psycopg.connect(postgres, autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA {name} CASCADE")
+                conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
     rng = random.Random(7)
     ids = []
