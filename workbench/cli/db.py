@@ -1,14 +1,17 @@
-"""`workbench db`: look after the database itself (check it; more subcommands join the group)."""
+"""`workbench db`: look after the database itself: check it, copy it (SQLite <-> PostgreSQL)."""
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
 
 from workbench import config
 from workbench.cli.options import db_option
+from workbench.store import copy as copying
 from workbench.store import health
+from workbench.store.db import target
 from workbench.textio import for_terminal as shown
 
 
@@ -45,3 +48,36 @@ def check(db: str | None) -> None:
         advice = "some tables cannot be read: restore a backup."
     click.secho(f"error: {advice}", fg="red", err=True)
     sys.exit(1)
+
+
+@db_group.command("copy")
+@click.argument("src", metavar="SRC")
+@click.argument("dst", metavar="DST")
+def copy(src: str, dst: str) -> None:
+    """Copy every table of SRC into DST, e.g. a SQLite file into PostgreSQL.
+
+    SRC and DST are each a SQLite file path or a postgresql://user@host/database URL. SRC is
+    first brought to the current schema; DST must be new or empty. All or nothing: an
+    interrupted copy leaves no DST. Ids are kept, so every reference stays valid.
+    """
+    # A stop (Ctrl+C, or kill's TERM) unwinds like an error: the destination's transaction
+    # rolls back and a half-built SQLite copy is deleted.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = copying.copy_database(src, dst)
+    except KeyboardInterrupt:
+        where = target(dst).name  # a URL without the password it may hold
+        click.secho(
+            f"error: the copy was interrupted; nothing was written to {shown(where)}.", fg="red", err=True
+        )
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(f"copied {shown(result.source)} -> {shown(result.destination)} (schema {result.revision}):")
+    for table in result.tables:
+        click.echo(f"  {table.table:<20} {table.rows:>9,} rows")
+    click.echo(f"  {'total':<20} {result.rows:>9,} rows")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
