@@ -415,6 +415,9 @@ def test_a_held_write_lock_on_postgresql_is_busy_after_the_timeout(
     finally:
         holder.rollback()
         holder.close()
+    # The advisory lock is one per server database, shared with other tests' schemas: wait as
+    # long as a user would for their writes.
+    monkeypatch.setenv("WORKBENCH_DB_TIMEOUT_MS", "30000")
     result = CliRunner().invoke(cli, ["glossary", "add", "Scholes", "Scholz", "--db", postgres_url])
     assert result.exit_code == 0, result.output
     with Store.open(postgres_url) as db:
