@@ -13,33 +13,21 @@ The commands run in-process through click's CliRunner; only the lock holder is a
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import dbfaults
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from workbench.cli import cli
-from workbench.store import NewTranslation, Store
+from workbench.store import Store
 from workbench.store import db as store_db
 
 TIMEOUT_MS = "300"  # how long a write waits for a held lock in these tests
-GERMAN = [f"Satz {n}: Der Minister sprach in Berlin mit General Nummer {n} über die Lage." for n in range(30)]
-MT = [
-    f"Sentence {n}: The minister spoke in Berlin with general number {n} about the situation."
-    for n in range(30)
-]
-REF = [
-    f"Sentence {n}: in Berlin the minister talked to General No. {n} about the situation." for n in range(30)
-]
 
 
 def _write(path: Path, lines: list[str]) -> Path:
@@ -49,30 +37,8 @@ def _write(path: Path, lines: list[str]) -> Path:
 
 @pytest.fixture(scope="module")
 def healthy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workbench database as reviewers leave it: a document with two systems' MT and approved
-    references, a glossary, MQM ratings. Each test works on a copy."""
-    folder = tmp_path_factory.mktemp("healthy")
-    path = folder / "workbench.db"
-    de, mt, ref = (
-        _write(folder / "a.de.txt", GERMAN),
-        _write(folder / "a.en.txt", MT),
-        _write(folder / "r.txt", REF),
-    )
-    runner = CliRunner()
-    for args in (
-        ["import", str(de), "--mt", str(mt), "--ref", str(ref), "--title", "Minister"],
-        ["glossary", "add", "Millie", "Milley", "--note", "seen in the seed article"],
-        ["glossary", "add", "Schoiku", "Shoigu"],
-    ):
-        result = runner.invoke(cli, [*args, "--db", str(path)])
-        assert result.exit_code == 0, result.output
-    with Store.open(path) as db:
-        other = db.add_system("online-b")
-        segments = db.segments(db.documents()[0].id)
-        db.save_translations(
-            other.id, [NewTranslation(s.id, f"The minister spoke, {s.position}.") for s in segments]
-        )
-    return path
+    """The database as reviewers leave it (dbfaults.reviewed_database); each test gets a copy."""
+    return dbfaults.reviewed_database(tmp_path_factory.mktemp("healthy"))
 
 
 @pytest.fixture
@@ -182,48 +148,11 @@ def test_every_command_works_on_the_healthy_database(db_copy, inputs, tiny_model
 # -- faults that refuse the database as a whole --------------------------------------------------
 
 
-def _zero_pages(path: Path, first: int, count: int) -> None:
-    page = 4096
-    with path.open("r+b") as file:
-        file.seek(first * page)
-        file.write(b"\0" * page * count)
-
-
-def _damage_middle(path: Path) -> None:
-    _zero_pages(path, 1, 2)  # the first tables' pages
-
-
-def _damage_end(path: Path) -> None:
-    # Only the last pages: the schema and the first tables read fine, so only a check of every
-    # page on open (not the first query) finds it before a write goes into the damaged file.
-    _zero_pages(path, path.stat().st_size // 4096 - 2, 2)
-
-
-def _newer(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
-    conn.close()
-
-
-def _renamed_column(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
-        conn.execute("ALTER TABLE glossary RENAME COLUMN note TO remark")
-    conn.close()
-
-
-REFUSED = {
-    "damaged": (_damage_middle, "is damaged", "restore a backup"),
-    "damaged-at-the-end": (_damage_end, "is damaged", "restore a backup"),
-    "newer": (_newer, "newer workbench", "upgrade"),
-    "renamed-column": (_renamed_column, "table glossary has no column note", "restore a backup"),
-}
-
-
-@pytest.mark.parametrize("fault", REFUSED)
+@pytest.mark.parametrize("fault", dbfaults.REFUSING)
 def test_a_refused_database_is_one_line_for_every_command_and_stays_as_it_was(
     fault: str, db_copy: Path, inputs, tiny_model, tmp_path: Path
 ) -> None:
-    make, cause, fix = REFUSED[fault]
+    make, cause, fix = dbfaults.REFUSING[fault]
     make(db_copy)
     before = _digest(db_copy)
     for command in COMMANDS:
@@ -235,7 +164,7 @@ def test_a_refused_database_is_one_line_for_every_command_and_stays_as_it_was(
 
 
 def test_db_check_reports_what_a_damaged_database_still_holds(db_copy: Path) -> None:
-    _damage_end(db_copy)
+    dbfaults.damage_end(db_copy)
     result = CliRunner().invoke(cli, ["db", "check", "--db", str(db_copy)])
     assert result.exit_code == 1
     assert f"database:  {db_copy} (sqlite)" in result.stdout
@@ -244,7 +173,7 @@ def test_db_check_reports_what_a_damaged_database_still_holds(db_copy: Path) -> 
 
 
 def test_db_check_names_a_renamed_column(db_copy: Path) -> None:
-    _renamed_column(db_copy)
+    dbfaults.renamed_column(db_copy)
     result = CliRunner().invoke(cli, ["db", "check", "--db", str(db_copy)])
     assert result.exit_code == 1
     assert "but table glossary has no column note" in result.stdout
@@ -268,80 +197,11 @@ def test_db_check_of_a_missing_file_does_not_create_it(tmp_path: Path) -> None:
 # -- faults that stop writes ----------------------------------------------------------------------
 
 
-@contextmanager
-def _read_only(path: Path) -> Iterator[None]:
-    """Make SQLite refuse writes to the file. As root, chmod does not: root writes anyway. An
-    immutable file (chattr +i) refuses even root's open for writing, so SQLite opens it read-only,
-    as it does a file without write permission for anyone else (chmod, when not root)."""
-    if os.geteuid() != 0:
-        path.chmod(0o444)
-        try:
-            yield
-        finally:
-            path.chmod(0o644)
-        return
-    chattr = shutil.which("chattr")
-    made = chattr and subprocess.run([chattr, "+i", str(path)], capture_output=True).returncode == 0
-    if not made:
-        pytest.skip(f"running as root and cannot make {path} immutable (chattr +i): root writes any file")
-    try:
-        yield
-    finally:
-        subprocess.run([chattr, "-i", str(path)], check=True)
-
-
-@contextmanager
-def _full_disk(path: Path) -> Iterator[None]:
-    """A full disk: every connection may not grow the file beyond its size now (SQLite's own
-    way to simulate one; the writes get SQLITE_FULL as on a real full disk)."""
-
-    def limit(dbapi_connection, _record) -> None:  # noqa: ANN001
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
-            dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
-
-    sa.event.listen(sa.engine.Engine, "connect", limit)
-    try:
-        yield
-    finally:
-        sa.event.remove(sa.engine.Engine, "connect", limit)
-
-
-HOLD_LOCK = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-sys.stdin.read()
-"""
-
-
-@contextmanager
-def held_write_lock(path: Path) -> Iterator[None]:
-    """Another process holds the database's write lock (BEGIN IMMEDIATE) until the block ends."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        yield
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
-
-
-WRITE_FAULTS = {
-    "read-only": (_read_only, "is read-only", "writable"),
-    "disk-full": (_full_disk, "is full", "free space and run again"),
-    "busy": (held_write_lock, "is busy", "try again in a moment"),
-}
-
-
-@pytest.mark.parametrize("fault", WRITE_FAULTS)
+@pytest.mark.parametrize("fault", dbfaults.WRITES_STOPPED)
 def test_a_write_the_database_refuses_is_one_line_and_reading_still_works(
     fault: str, db_copy: Path, inputs, tiny_model, tmp_path: Path
 ) -> None:
-    make, cause, fix = WRITE_FAULTS[fault]
+    make, cause, fix = dbfaults.WRITES_STOPPED[fault]
     with Store.open(db_copy) as db:
         glossary_before = db.glossary_entries()
         documents_before = db.documents()
@@ -365,7 +225,7 @@ def test_a_write_the_database_refuses_is_one_line_and_reading_still_works(
 
 
 def test_a_held_lock_once_released_lets_the_write_through(db_copy: Path) -> None:
-    with held_write_lock(db_copy):
+    with dbfaults.held_write_lock(db_copy):
         result = CliRunner().invoke(cli, ["glossary", "add", "Scholes", "Scholz", "--db", str(db_copy)])
         assert_one_error_line(result, db_copy, "WORKBENCH_DB_TIMEOUT_MS")
         assert "for more than 0.3 s" in result.stderr
