@@ -22,7 +22,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.names import kb as knowledge
 from workbench.store import NewTranslation, Store
+from workbench.workflows import detect
 
 PAGE = 4096
 GERMAN = [f"Satz {n}: Der Minister sprach in Berlin mit General Nummer {n} über die Lage." for n in range(30)]
@@ -42,7 +44,7 @@ def _write(path: Path, lines: list[str]) -> Path:
 
 def reviewed_database(folder: Path) -> Path:
     """A workbench database as reviewers leave it, made in ``folder``: a document with two
-    systems' MT and approved references, and a glossary."""
+    systems' MT, approved references, the name checks' findings, and a glossary."""
     path = folder / "workbench.db"
     de, mt, ref = (
         _write(folder / "a.de.txt", GERMAN),
@@ -63,6 +65,8 @@ def reviewed_database(folder: Path) -> Path:
         db.save_translations(
             other.id, [NewTranslation(s.id, f"The minister spoke, {s.position}.") for s in segments]
         )
+        for system in db.systems(segments[0].document_id):  # the name checks, as the app stores them
+            detect.detect(db, segments[0].document_id, knowledge.load_kb(), system_id=system.id)
     return path
 
 
