@@ -53,7 +53,27 @@ def _damaged(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(params=[_not_a_database, _damaged], ids=["not-a-database", "damaged"])
+def _refused(fault: str):
+    """A reviewed database with one of dbfaults' faults that refuse it as a whole."""
+
+    def make(tmp_path: Path) -> Path:
+        path = dbfaults.reviewed_database(tmp_path)
+        dbfaults.REFUSING[fault][0](path)
+        return path
+
+    return make
+
+
+@pytest.fixture(
+    params=[
+        _not_a_database,
+        _damaged,
+        _refused("damaged-at-the-end"),
+        _refused("newer"),
+        _refused("renamed-column"),
+    ],
+    ids=["not-a-database", "damaged", "damaged-at-the-end", "newer", "renamed-column"],
+)
 def broken_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     chromium_or_skip()
     with running_app(request.param(tmp_path), tmp_path) as url:
