@@ -172,6 +172,14 @@ def test_db_check_reports_what_a_damaged_database_still_holds(db_copy: Path) -> 
     assert "glossary             2 rows" in result.stdout  # the first tables are still readable
 
 
+def test_db_check_says_when_the_schema_itself_cannot_be_read(db_copy: Path) -> None:
+    dbfaults.damage_middle(db_copy)
+    result = CliRunner().invoke(cli, ["db", "check", "--db", str(db_copy)])
+    assert result.exit_code == 1
+    assert "schema:    cannot be read (the file is damaged where the schema is kept)" in result.stdout
+    assert result.stderr.startswith(f"error: the database {db_copy} is damaged: restore a backup.")
+
+
 def test_db_check_names_a_renamed_column(db_copy: Path) -> None:
     dbfaults.renamed_column(db_copy)
     result = CliRunner().invoke(cli, ["db", "check", "--db", str(db_copy)])
