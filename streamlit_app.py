@@ -1,7 +1,8 @@
 """The review workbench app: `workbench app` or `streamlit run streamlit_app.py`.
 
-A frame around the pages in workbench/ui/: page set-up, the reviewer's name, and on the
-very first open of an empty database the bundled seed article, ready to review.
+A frame around the pages in workbench/ui/: page set-up, who is reviewing (under
+`workbench app --auth oidc` nothing but the login page until they log in), and on the very first
+open of an empty database the bundled seed article, ready to review.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.ui import common, render
+from workbench.ui import access, common, render
 
 UI = Path(__file__).resolve().parent / "workbench" / "ui"
 
@@ -54,6 +55,10 @@ def _translate_seed(seeded: common.SeedResult) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="MT review workbench", page_icon=":material/translate:", layout="wide")
+    with common.page_errors():
+        who = access.gate()
+    if who is None:
+        return  # the login page was the whole app
     pages = [
         st.Page(
             UI / "review.py", title="Review", icon=":material/rate_review:", url_path="review", default=True
@@ -65,7 +70,7 @@ def main() -> None:
     ]
     page = st.navigation(pages, position="sidebar")
     st.markdown(render.CSS, unsafe_allow_html=True)
-    common.reviewer_box()
+    access.sidebar(who)
     with common.page_errors():
         _first_open()
         page.run()

@@ -92,6 +92,34 @@ def _timed(fn) -> tuple[float, float, int]:
     return time.perf_counter() - start, time.process_time() - cpu, len(flags)
 
 
+def _commands(article: tuple[str, str]) -> list[dict]:
+    """The whole `workbench check` command on the largest article line, as a user runs it: start-up,
+    the knowledge base, the check and the printing of every flag (CPU time of the child)."""
+    import resource
+    import subprocess
+    import tempfile
+
+    workbench = Path(sys.executable).with_name("workbench")
+    out = []
+    print(f"\nthe whole command on the article line of {len(article[0]):,} characters:")
+    with tempfile.TemporaryDirectory() as tmp:
+        de, en = Path(tmp, "line.de.txt"), Path(tmp, "line.en.txt")
+        de.write_text(article[0] + "\n", encoding="utf-8")
+        en.write_text(article[1] + "\n", encoding="utf-8")
+        runs = (("check FILE", [str(de)]), ("check --src --mt", ["--src", str(de), "--mt", str(en)]))
+        for label, args in runs:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([str(workbench), "check", *args], stdout=subprocess.DEVNULL, check=False)
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            print(f"  workbench {label:<18} {wall:6.2f} s wall clock, {cpu:6.2f} s CPU")
+            out.append({"command": f"workbench {label}", "chars": len(article[0]), "seconds": wall,
+                        "cpu_seconds": cpu})  # fmt: skip
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="250000,500000,1000000,2000000")
@@ -128,8 +156,10 @@ def main() -> None:
                  "source_flags": src_flags, "source_and_mt_seconds": both_s,
                  "source_and_mt_cpu_seconds": both_cpu, "source_and_mt_flags": both_flags}
             )  # fmt: skip
+    commands = _commands(kinds["article"](max(sizes)))
     report = {
         "kb_people": len(kb),
+        "commands": commands,
         "target": "a 2 MB line in under 2 s",
         "machine": {
             "cpus": os.cpu_count(),

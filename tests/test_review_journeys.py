@@ -185,6 +185,23 @@ def test_defect2_ctrl_s_in_the_editor_saves_exactly_what_was_typed(reviewer, db_
     reviewer.expect_editor(typed)
 
 
+def test_a_shortcut_from_another_sentences_editor_changes_nothing_on_screen(reviewer, db_path):
+    """The page moved on (Approve & next, Alt+Down) while a key press from the old sentence's
+    editor was on its way: the text typed for that sentence must not land on the one now shown.
+
+    The race is made deterministic by marking the editor on screen as another sentence's, which
+    is what the page sees when the old editor is still in place after the move."""
+    from playwright.sync_api import expect
+
+    reviewer.open(f"doc={TALKS_ID}&s=2")
+    reviewer.expect_sentence(2)
+    reviewer.type_in_editor("Text typed for another sentence.")
+    reviewer.page.evaluate("document.querySelector('.st-key-editor textarea').dataset.segment = '999999'")
+    reviewer.press("Control+s")
+    expect(reviewer.page.get_by_text("came from another sentence's editor")).to_be_visible(timeout=TIMEOUT_MS)
+    assert _sentence(db_path, TALKS_ID, 2).reference is None
+
+
 @pytest.mark.parametrize("away, back", [("Alt+ArrowDown", "Alt+ArrowUp"), ("Alt+ArrowUp", "Alt+ArrowDown")])
 def test_defect3_alt_arrows_from_the_editor_keep_the_typed_text(reviewer, db_path, away, back):
     """Defect 3: Alt+Down / Alt+Up pressed inside the editor right after typing.

@@ -79,6 +79,17 @@ def test_fresh_database_opens_the_seed_article_and_translates_it(tiny_model, db_
     assert at.button(key="approve").label.endswith("Approve & next")
 
 
+def test_two_documents_with_one_title_have_different_labels_in_the_selector(db_path, monkeypatch, tmp_path):
+    _no_model(monkeypatch, tmp_path)
+    first, second = _import_pairs(db_path), _import_pairs(db_path)
+    at = _review_page(_app().run())
+    _assert_clean(at)
+    selector = at.selectbox(key="doc")
+    labels = list(selector.options)  # AppTest gives the options as the page labels them
+    assert len(set(labels)) == len(labels) == 2, labels
+    assert any(f"#{first}" in label for label in labels) and any(f"#{second}" in label for label in labels)
+
+
 def test_seed_is_imported_once_even_for_two_sessions(db_path, monkeypatch, tmp_path):
     _no_model(monkeypatch, tmp_path)
     first, second = _app().run(), _app().run()

@@ -8,6 +8,9 @@ Environment variables:
                     or ./models when installed elsewhere)
   WORKBENCH_DEVICE  cpu, cuda or auto (default auto)
   WORKBENCH_REVIEWER  the name recorded with review actions (default: the login name)
+  WORKBENCH_AUTH    none or oidc: how the review app knows who is reviewing (`workbench app --auth`)
+  WORKBENCH_ROLES   the roles file mapping logged-in people to roles (`workbench app --roles`)
+  WORKBENCH_SECRETS the Streamlit secrets file with the [auth] login settings (`workbench app --secrets`)
   WORKBENCH_DB_TIMEOUT_MS  how long a write waits for another program's write lock on the
                     database before it gives up with "busy" (default 30000)
 """
@@ -124,3 +127,25 @@ def reviewer() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (some containers)
         return "reviewer"
+
+
+def auth() -> str:
+    """How the review app knows who is reviewing: "none" (the reviewer types a name; one person
+    on this machine) or "oidc" (everyone logs in). Set by `workbench app --auth`."""
+    setting = os.environ.get("WORKBENCH_AUTH", "").strip().lower() or "none"
+    if setting not in ("none", "oidc"):
+        raise WorkbenchError(f"WORKBENCH_AUTH is set to {setting!r}: use none or oidc.")
+    return setting
+
+
+def roles_file() -> str | None:
+    """The roles file (WORKBENCH_ROLES), None when unset."""
+    return os.environ.get("WORKBENCH_ROLES", "").strip() or None
+
+
+def secrets_file() -> Path:
+    """The Streamlit secrets file with the login settings: WORKBENCH_SECRETS, else
+    .streamlit/secrets.toml of this checkout (or of the current folder)."""
+    if env := os.environ.get("WORKBENCH_SECRETS", "").strip():
+        return Path(env).expanduser()
+    return (project_root() or Path.cwd()) / ".streamlit" / "secrets.toml"

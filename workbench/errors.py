@@ -49,6 +49,10 @@ class ConflictError(StoreError):
         self.theirs = theirs
 
 
+class PermissionDenied(WorkbenchError):
+    """An action the person's role does not allow (a reviewer editing the glossary...)."""
+
+
 class GlossaryError(WorkbenchError):
     """A glossary file or entry that cannot be used."""
 

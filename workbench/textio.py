@@ -354,7 +354,8 @@ def for_terminal(text: str) -> str:
 
     Backslashes are left alone: the output is for reading, not for parsing back.
     """
-    if all(not _unprintable(ch) for ch in text):
+    # str.isprintable (C speed) is false for every character _unprintable is true for.
+    if text.isprintable() or all(not _unprintable(ch) for ch in text):
         return text
     return "".join(_escape(ch) if _unprintable(ch) else ch for ch in text)
 
@@ -373,4 +374,6 @@ def terminal_json(value: Any) -> str:
     but leaves DEL, C1 and format characters raw; those can only occur inside strings, where
     the escape means the same (the newlines of the indentation are JSON's own)."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
+    if all(line.isprintable() for line in text.split("\n")):
+        return text  # json.dumps wrote every line break inside a string as \n
     return "".join(_json_escape(ch) if ord(ch) >= 0x7F and _unprintable(ch) else ch for ch in text)

@@ -6,6 +6,7 @@ the library's WorkbenchError into a one-line message and exit code 1, never a tr
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -16,6 +17,23 @@ from workbench.textio import for_terminal
 
 
 class _Group(click.Group):
+    """The top-level group: loads a subcommand's module on first use (commands.LAZY) and turns
+    a WorkbenchError into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from workbench.cli.commands import LAZY
+
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from workbench.cli.commands import LAZY
+
+        if cmd_name not in self.commands and cmd_name in LAZY:
+            module, attribute = LAZY[cmd_name].split(":")
+            command = getattr(importlib.import_module(f"workbench.cli.{module}"), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -56,16 +74,6 @@ def cli(quiet: bool) -> None:
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         logger.addHandler(_StderrHandler())
     logger.setLevel(logging.ERROR if quiet else logging.INFO)
-
-
-def _register() -> None:
-    from workbench.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -9,14 +9,18 @@ from pathlib import Path
 
 import click
 
-from workbench import config, exchange
+from workbench import config, exchange, login
 from workbench.cli.options import db_option
 from workbench.errors import InputError
 from workbench.glossary import KINDS, GlossaryEntry
+from workbench.roles import Role
 from workbench.store import IMPORTED_SYSTEM, Store
 from workbench.textio import for_terminal as shown
 from workbench.textio import terminal_json
 from workbench.workflows import documents, glossary, scores
+
+CLI_ROLE = Role.LEAD
+"""Whoever runs the command line owns the machine (and the database file): a lead."""
 
 
 def _open(db: str | None) -> Store:
@@ -55,7 +59,7 @@ def import_command(
                 "--format mqm reads everything from SOURCE: give it without --mt, --ref, --title"
             )
         with _open(db) as store:
-            found = scores.import_mqm(store, source, created_by=config.reviewer())
+            found = scores.import_mqm(store, source, created_by=config.reviewer(), role=CLI_ROLE)
         click.echo(
             f"{shown(source)}: {found.rows} rows, {found.documents} documents, {found.segments} segments, "
             f"systems: {shown(', '.join(found.systems))}"
@@ -63,7 +67,14 @@ def import_command(
         return
     with _open(db) as store:
         result = documents.import_files(
-            store, source, mt=mt, ref=ref, title=title, created_by=config.reviewer(), system=system
+            store,
+            source,
+            mt=mt,
+            ref=ref,
+            title=title,
+            created_by=config.reviewer(),
+            system=system,
+            role=CLI_ROLE,
         )
     for warning in result.warnings:
         click.echo(f"warning: {shown(warning)}", err=True)
@@ -151,7 +162,14 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
     """Add WRONG -> RIGHT."""
     with _open(db) as store:
         entry = glossary.add_to_glossary(
-            store, wrong, right, kind=kind, note=note, added_by=config.reviewer(), replace=replace
+            store,
+            wrong,
+            right,
+            kind=kind,
+            note=note,
+            added_by=config.reviewer(),
+            replace=replace,
+            role=CLI_ROLE,
         )
     click.echo(_entry_line(entry))
 
@@ -162,7 +180,7 @@ def glossary_add(wrong: str, right: str, kind: str, note: str, replace: bool, db
 def glossary_remove(wrong: str, db: str | None) -> None:
     """Remove the entry for WRONG."""
     with _open(db) as store:
-        glossary.remove_from_glossary(store, wrong, actor=config.reviewer())
+        glossary.remove_from_glossary(store, wrong, actor=config.reviewer(), role=CLI_ROLE)
     click.echo(f"removed {shown(wrong)}")
 
 
@@ -175,7 +193,7 @@ def glossary_import(file: str, db: str | None) -> None:
 
     entries = read_glossary(file)
     with _open(db) as store:
-        counts = glossary.import_glossary(store, entries, added_by=config.reviewer())
+        counts = glossary.import_glossary(store, entries, added_by=config.reviewer(), role=CLI_ROLE)
     click.echo(f"{shown(file)}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged")
 
 
@@ -192,20 +210,26 @@ def glossary_export(file: str, db: str | None) -> None:
     click.echo(f"wrote {len(entries)} glossary entries to {shown(file)}")
 
 
-def streamlit_command(root: Path | None, port: int, address: str) -> list[str]:
-    """The command line that serves the review app of the checkout at ``root``."""
+def streamlit_command(
+    root: Path | None, port: int, address: str, *, secrets: Path | None = None
+) -> list[str]:
+    """The command line that serves the review app of the checkout at ``root`` (reading the
+    login settings from ``secrets`` when given)."""
     app = root / "streamlit_app.py" if root else None
     if app is None or not app.is_file():
         raise InputError(
             f"the review app {app or 'streamlit_app.py'} is not there: `workbench app` runs from a source "
             "checkout. Run it from a clone of the repository installed with `pip install -e .`."
         )
-    return [
+    command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port),
         "--server.address", address,
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+    if secrets is not None:
+        command += ["--secrets.files", str(secrets)]
+    return command
 
 
 def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -214,7 +238,7 @@ def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     if not value.strip():
         raise click.BadParameter(
             "is empty, which would listen on every interface. Give 127.0.0.1 (this machine only) "
-            "or 0.0.0.0 (every interface) explicitly."
+            "or 0.0.0.0 (every interface, with --auth oidc) explicitly."
         )
     return value
 
@@ -226,17 +250,50 @@ def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     default="127.0.0.1",
     show_default=True,
     callback=_address,
-    help="Interface to listen on (0.0.0.0 = all).",
+    help="Interface to listen on (0.0.0.0 = all). Anything but loopback needs --auth oidc.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(login.AUTH_MODES),
+    default="none",
+    show_default=True,
+    envvar="WORKBENCH_AUTH",
+    help="none: one person on this machine, acting as lead, types a name; oidc: everyone logs in "
+    "(Streamlit's st.login, OpenID Connect) and acts as the role the roles file gives them.",
+)
+@click.option(
+    "--roles",
+    type=click.Path(dir_okay=False),
+    envvar="WORKBENCH_ROLES",
+    help="With --auth oidc: the TOML file mapping e-mail addresses and OIDC groups to the roles "
+    "lead and reviewer (default: WORKBENCH_ROLES; see README, Login and roles).",
+)
+@click.option(
+    "--secrets",
+    type=click.Path(dir_okay=False),
+    envvar="WORKBENCH_SECRETS",
+    help="With --auth oidc: the Streamlit secrets file whose [auth] section holds the OIDC settings "
+    "(default: WORKBENCH_SECRETS, else .streamlit/secrets.toml of the checkout).",
 )
 @db_option
-def app_command(port: int, address: str, db: str | None) -> None:
+def app_command(
+    port: int, address: str, auth: str, roles: str | None, secrets: str | None, db: str | None
+) -> None:
     """Start the Streamlit review app."""
+    login.check_address(address, auth)
     root = config.project_root()
-    command = streamlit_command(root, port, address)
-    env = {**os.environ, "WORKBENCH_DB": config.database(db)}
+    env = {**os.environ, "WORKBENCH_DB": config.database(db), "WORKBENCH_AUTH": auth}
+    secrets_path = None
+    if auth == "oidc":
+        secrets_path = Path(secrets).expanduser() if secrets else config.secrets_file()
+        login.check_secrets(secrets_path)
+        login.check_roles(roles)
+        env["WORKBENCH_ROLES"] = str(Path(roles).expanduser().resolve())
+        secrets_path = secrets_path.resolve()
+    command = streamlit_command(root, port, address, secrets=secrets_path)
     click.echo(
-        f"review app on http://{shown(address)}:{port} (database {shown(env['WORKBENCH_DB'])}); "
-        "Ctrl+C stops it"
+        f"review app on http://{shown(address)}:{port} (database {shown(env['WORKBENCH_DB'])}"
+        f"{', login with OpenID Connect' if auth == 'oidc' else ''}); Ctrl+C stops it"
     )
     # Become the streamlit process, so Ctrl+C and kill reach the server itself (no orphan);
     # cwd = the checkout, so its .streamlit/config.toml applies.

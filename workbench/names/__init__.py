@@ -107,6 +107,7 @@ def clear_caches() -> None:
     from workbench.names import mentions, translit
 
     mentions.words.cache_clear()
+    mentions.capitalised_words.cache_clear()
     mentions.sentences.cache_clear()
     translit.transliterate.cache_clear()
     translit.variant_key.cache_clear()

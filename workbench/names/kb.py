@@ -257,6 +257,7 @@ class KnowledgeBase:
         self._non_name_memo: dict[str, bool] = {}
         self._origin_memo: dict[str, str] = {}
         self._near_memo: dict[tuple[str, int], tuple[tuple[str, int, bool], ...]] = {}
+        self.known_memo: dict[tuple[str, str], bool] = {}  # mentions.is_known: (word, lang) -> known
 
     def __len__(self) -> int:
         return len(self.people)

@@ -10,6 +10,7 @@ spokesman") before it is evidence too. Every pass here is linear in the length o
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ _ABBREVIATIONS = frozenset(
     {"dr", "prof", "st", "mr", "mrs", "ms", "gen", "lt", "col", "jr", "sr", "sen", "rep", "nr", "bzw", "ca",
      "vs", "etc", "inc", "co", "corp", "gov", "capt", "sgt", "adm", "maj", "mt", "ft", "no", "bd", "vgl"}
 )  # fmt: skip
+_SPECIAL = frozenset({"given?", "title", "stop"})  # kinds the neighbours can still change
 _BOUNDARY = re.compile(r"(?<=[^\W\d_][.!?])[\"'”“»)]*\s+(?=[\"'„“«(]*[^\W\d_])")
 
 
@@ -76,14 +78,18 @@ class Mention:
 @functools.lru_cache(maxsize=8192)
 def words(text: str) -> tuple[Token, ...]:
     """The words of a line, possessive 's cut off; cached because every check reads them."""
-    out = []
-    for i, m in enumerate(_WORD.finditer(text)):
-        word = m.group(0)
-        if ("'" in word or "’" in word) and (cut := _POSSESSIVE.search(word)):
-            out.append(Token(m.start(), m.end() - len(cut.group(0)), word[: -len(cut.group(0))], i))
-        else:
-            out.append(Token(m.start(), m.end(), word, i))
+    out = [Token(m.start(), m.end(), m.group(), i) for i, m in enumerate(_WORD.finditer(text))]
+    if "'" in text or "’" in text:
+        for i, t in enumerate(out):
+            if ("'" in t.text or "’" in t.text) and (cut := _POSSESSIVE.search(t.text)):
+                out[i] = Token(t.start, t.end - len(cut.group(0)), t.text[: -len(cut.group(0))], i)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def capitalised_words(text: str) -> tuple[Token, ...]:
+    """The words of a line that start with a capital letter (the only ones that can be names)."""
+    return tuple(t for t in words(text) if t.text[:1].isupper())
 
 
 def bare(word: str) -> str:
@@ -129,7 +135,11 @@ def stem(word: str, lang: str, kb: KnowledgeBase) -> str:
 
 
 def is_known(word: str, lang: str, kb: KnowledgeBase) -> bool:
-    return bool(kb.people_with(stem(word, lang, kb)))
+    key = (word, lang)
+    known = kb.known_memo.get(key)
+    if known is None:
+        known = kb.known_memo[key] = bool(kb.people_with(stem(word, lang, kb)))
+    return known
 
 
 def _kind(word: str, lang: str, kb: KnowledgeBase) -> str:
@@ -158,20 +168,20 @@ def candidates(text: str, lang: str, *, kb: KnowledgeBase) -> list[Candidate]:
     ("Olaf Scholz", "Ursula von der Leyen").
     """
     tokens = words(text)
-    masks = [(m.start(), m.end()) for m in kb.lexicons.phrase_pattern.finditer(text)]
+    # What each word is on its own, worked out once per distinct word; the per-word loops
+    # below only visit the capitalised words (a line is mostly lower-case words).
     memo: dict[str, str] = {}
-    kinds: list[str] = []
-    mask = 0
-    for w in tokens:
-        while mask < len(masks) and masks[mask][1] <= w.start:
-            mask += 1
-        if mask < len(masks) and masks[mask][0] <= w.start:
-            kinds.append("masked")
-            continue
-        if w.text not in memo:
-            memo[w.text] = _kind(w.text, lang, kb)
-        kinds.append(memo[w.text])
-    for i, kind in enumerate(kinds):
+    for t in capitalised_words(text):
+        if t.text not in memo:
+            memo[t.text] = _kind(t.text, lang, kb)
+    kinds = [memo.get(t.text, "lower") for t in tokens]
+    starts = [t.start for t in tokens]
+    for m in kb.lexicons.phrase_pattern.finditer(text):
+        # Words that start inside a lexicon phrase ("Weißes Haus") are no names.
+        for i in range(bisect.bisect_left(starts, m.start()), bisect.bisect_left(starts, m.end())):
+            kinds[i] = "masked"
+    for i in [i for i, kind in enumerate(kinds) if kind in _SPECIAL]:
+        kind = kinds[i]
         if kind == "given?":
             # "Israel Katz" is a name, "drohte Israel" a country: the next word decides.
             after = i + 1 < len(tokens) and kinds[i + 1] == "name" and _gap(text, tokens, i + 1) == " "
@@ -187,11 +197,10 @@ def candidates(text: str, lang: str, *, kb: KnowledgeBase) -> list[Candidate]:
         ):
             kinds[i] = "name"
     out: list[Candidate] = []
-    i = 0
-    while i < len(tokens):
-        if kinds[i] != "name":
-            i += 1
-            continue
+    j = 0
+    for i in [i for i, kind in enumerate(kinds) if kind == "name"]:
+        if i < j:
+            continue  # part of the run before
         run = [i]
         j = i + 1
         while j < len(tokens) and _gap(text, tokens, j) == " ":
@@ -217,7 +226,6 @@ def candidates(text: str, lang: str, *, kb: KnowledgeBase) -> list[Candidate]:
         trimmed = _trim([tokens[m] for m in run], lang, kb)
         if trimmed:
             out.extend(_candidate(text, trimmed, tokens, kinds, lang, kb))
-        i = j
     return out
 
 
@@ -317,9 +325,10 @@ def _after_determiners(lines: Sequence[str], kb: KnowledgeBase) -> set[str]:
     found = set()
     for line in lines:
         tokens = words(line)
-        for before, w in zip(tokens, tokens[1:], strict=False):
+        for w in capitalised_words(line):
+            before = tokens[w.index - 1]
             if (
-                w.text[:1].isupper()
+                w.index > 0
                 and before.text.casefold() in _DETERMINERS
                 and line[before.end : w.start] == " "
                 and not kb.people_with(w.text)
@@ -350,8 +359,8 @@ def collect(lines: Sequence[str], side: str, lang: str, kb: KnowledgeBase) -> tu
     capitalised = {t.text for _, c in found if c.evidence == "capitalised" for t in c.tokens}
     seen = {(n, t.start) for n, c in found for t in c.tokens}
     for n, line in enumerate(lines, 1):
-        for w in words(line):
-            if (n, w.start) in seen or not w.text[:1].isupper():
+        for w in capitalised_words(line):
+            if (n, w.start) in seen:
                 continue
             if w.text in names:
                 found.append((n, Candidate(w.start, w.end, w.text, (w,), "", "document")))

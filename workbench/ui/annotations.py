@@ -170,7 +170,8 @@ def _accept(note: Annotation) -> None:
             correction=correction,
             reviewer=common.reviewer(),
             everywhere=st.session_state.get(ACCEPT_EVERYWHERE, True),
-            add_to_glossary=st.session_state.get(ACCEPT_GLOSSARY, True),
+            add_to_glossary=common.is_lead() and st.session_state.get(ACCEPT_GLOSSARY, True),
+            role=common.role(),
         )
     except WorkbenchError as err:
         _fail(err)
@@ -249,7 +250,8 @@ def _add(row: ReviewRow, location: Location, picked: components.PickedSpan | Non
                 note.version,
                 reviewer=reviewer,
                 everywhere=st.session_state.get(_form_key(row, "everywhere"), True),
-                add_to_glossary=st.session_state.get(_form_key(row, "glossary"), True),
+                add_to_glossary=common.is_lead() and st.session_state.get(_form_key(row, "glossary"), True),
+                role=common.role(),
             )
             summary = review.summary(result)
             _carry_into_editor(result)
@@ -305,7 +307,8 @@ def _list(db: Store, row: ReviewRow, location: Location) -> None:
             help="Off: only this sentence. Also fixes other spellings marked with the same correction "
             "(Millie, Milli → Milley).",
         )
-        cols[1].toggle("…and adds it to the glossary", value=True, key=ACCEPT_GLOSSARY)
+        if common.is_lead():  # the glossary and the known names are for leads
+            cols[1].toggle("…and adds it to the glossary", value=True, key=ACCEPT_GLOSSARY)
     for note in sorted(shown, key=lambda a: a.origin != "reviewer"):
         where = (
             " and ".join(SIDES[s] for s, span in (("mt", note.mt), ("src", note.src)) if span)
@@ -398,7 +401,8 @@ def _form(db: Store, row: ReviewRow, location: Location, picked: components.Pick
             cols = st.columns(3)
             cols[0].checkbox("Accept the correction now", value=True, key=key("accept"))
             cols[1].checkbox("…in every sentence", value=True, key=key("everywhere"))
-            cols[2].checkbox("…and add it to the glossary", value=True, key=key("glossary"))
+            if common.is_lead():
+                cols[2].checkbox("…and add it to the glossary", value=True, key=key("glossary"))
             st.button(
                 "Flag",
                 key=f"flag_go_{row.segment.id}",

@@ -1,5 +1,5 @@
 """What every page shares: the session's database connection, the process-wide model,
-the reviewer's name, save confirmations, error display, and the name-check adapters.
+who is acting (see access), save confirmations, error display, and the name-check adapters.
 
 The model is a ``st.cache_resource`` shared by all sessions and only ever read. The
 database connection is per session (SQLite connections must not run two sessions'
@@ -21,15 +21,15 @@ import streamlit as st
 
 from workbench import config
 from workbench.errors import ModelLoadError, WorkbenchError
+from workbench.roles import Role
 from workbench.store import Store
-from workbench.ui import render
+from workbench.ui import access, render
 from workbench.workflows import detect, documents, translate
 
 log = logging.getLogger("workbench.ui")
 
 _STORE_KEY = "_wb_store"
 _NOTICE_KEY = "_wb_notice"
-REVIEWER_KEY = "wb_reviewer"
 
 
 # -- database -------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def import_seed_if_empty(db: Store) -> SeedResult | None:
 
 def import_seed(db: Store) -> SeedResult:
     """Open the bundled seed article as a new document (the Documents page button)."""
-    result = documents.import_seed(db, config.seeds_dir(), created_by=reviewer())
+    result = documents.import_seed(db, config.seeds_dir(), created_by=reviewer(), role=role())
     return SeedResult(result.document_id, result.title)
 
 
@@ -152,20 +152,18 @@ def translate_with_progress(
 
 
 def reviewer() -> str:
-    name = st.session_state.get(REVIEWER_KEY, "").strip()
-    return name or config.reviewer()
+    """The name recorded with this session's changes: the logged-in e-mail address under login,
+    else the name typed in the sidebar."""
+    return access.person().name
 
 
-def reviewer_box() -> None:
-    """The reviewer's name in the sidebar, kept for the whole session."""
-    if not st.session_state.get(REVIEWER_KEY):
-        st.session_state[REVIEWER_KEY] = config.reviewer()
-    st.sidebar.text_input(
-        "Reviewer",
-        key=REVIEWER_KEY,
-        persist_state="session",
-        help="Recorded with every flag, post-edit and approval.",
-    )
+def role() -> Role:
+    """This session's role, passed to every workflow that checks one (lead without login)."""
+    return access.person().role
+
+
+def is_lead() -> bool:
+    return role() is Role.LEAD
 
 
 NOTICE_SECONDS = 20

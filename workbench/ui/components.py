@@ -44,6 +44,7 @@ export default function(component) {
     parentElement.appendChild(root);
     box.value = data.base;
     box.dataset.base = data.base;
+    box.dataset.segment = String(data.segment);
     box.dataset.version = JSON.stringify(data.version);
     try {  // text typed before a reload or crash, over the same saved version
       const kept = JSON.parse(localStorage.getItem(data.storage) || "null");
@@ -118,6 +119,14 @@ export default function(component) {
     const kind = shortcut(e);
     if (!kind) return;
     const target = e.target instanceof Element ? e.target : null;
+    if (target && !target.isConnected) {
+      // A box the page has already replaced (Approve & next moved on while the key was on its
+      // way): its text is not the sentence on screen's. Act on nothing; the text is kept in
+      // the browser's storage for its own sentence.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
     const inEditor = target && target.closest(".st-key-editor");
     if (!inEditor) {
       const fields = ["INPUT", "TEXTAREA", "SELECT"];
@@ -138,7 +147,11 @@ export default function(component) {
     e.preventDefault();
     e.stopImmediatePropagation();
     const box = document.querySelector(".st-key-editor textarea");
-    const typed = box ? { text: box.value, version: JSON.parse(box.dataset.version || "null") } : null;
+    const typed = box ? {
+      text: box.value,
+      version: JSON.parse(box.dataset.version || "null"),
+      segment: Number(box.dataset.segment),
+    } : null;
     setTriggerValue("action", { kind, typed, nonce: Date.now() + Math.random() });
   };
   window.addEventListener("keydown", window.__wbKeys, true);
@@ -233,6 +246,7 @@ class Typed:
 
     text: str
     version: int | None
+    segment: int | None = None  # the sentence whose editor it is (None: not reported)
 
 
 @dataclass(frozen=True)
@@ -297,8 +311,12 @@ def editor_text(key: str) -> Typed | None:
 
 
 def _typed(value: Any) -> Typed:
-    version = value.get("version")
-    return Typed(str(value.get("text", "")), None if version is None else int(version))
+    version, segment = value.get("version"), value.get("segment")
+    return Typed(
+        str(value.get("text", "")),
+        None if version is None else int(version),
+        None if segment is None else int(segment),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Documents page: add a German article (paste, upload or the bundled seed), translate it,
-and see every document's progress (translated / flagged / approved)."""
+"""Documents page: add a German article (paste, upload or the bundled seed; leads only),
+translate it, and see every document's progress (translated / flagged / approved)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _import_pasted() -> None:
     text, title = st.session_state.get("paste_text", ""), st.session_state.get("paste_title", "")
     try:
         result = documents.import_article(
-            common.store(), text, title=title or "", created_by=common.reviewer()
+            common.store(), text, title=title or "", created_by=common.reviewer(), role=common.role()
         )
     except WorkbenchError as err:
         st.session_state[_ERROR_KEY] = render.md(str(err))
@@ -84,7 +84,7 @@ def _upload(db: Store) -> None:
     if st.button(f"Import {uploaded.name}", type="primary", key="upload_go"):
         file = decode(uploaded.getvalue(), uploaded.name)
         result = documents.import_article(
-            db, file.text, source_name=uploaded.name, created_by=common.reviewer()
+            db, file.text, source_name=uploaded.name, created_by=common.reviewer(), role=common.role()
         )
         st.session_state[_WARNINGS_KEY] = [render.md(warning) for warning in file.warnings]
         _imported(result)
@@ -160,10 +160,12 @@ def _document_list(db: Store) -> None:
         common.ensure_detected(db, picked, db.system(result.system).id, force=True)
         common.notify(f"Translated {result.n_segments} sentences of “{render.md(by_id[picked].title)}”.")
         st.rerun()
+    if not common.is_lead():  # deleting is for leads
+        return
     with cols[3].popover("Delete", width="stretch"):
         st.markdown(f"Delete “{render.md(by_id[picked].title)}” with its translations, flags and references?")
         if st.button("Yes, delete", key="docs_delete"):
-            documents.delete_document(db, picked, actor=common.reviewer())
+            documents.delete_document(db, picked, actor=common.reviewer(), role=common.role())
             common.notify(f"Deleted “{render.md(by_id[picked].title)}”.")
             st.rerun()
 
@@ -187,15 +189,18 @@ def render_page() -> None:
     else:
         st.caption(f"Model: {state.name}")
 
-    st.subheader("Add a German article")
-    paste, upload, seed = st.tabs(["Paste", "Upload a file", "Seed article"])
-    with common.user_errors():
-        with paste:
-            _paste()
-        with upload:
-            _upload(db)
-        with seed:
-            _seed(db)
+    if common.is_lead():
+        st.subheader("Add a German article")
+        paste, upload, seed = st.tabs(["Paste", "Upload a file", "Seed article"])
+        with common.user_errors():
+            with paste:
+                _paste()
+            with upload:
+                _upload(db)
+            with seed:
+                _seed(db)
+    else:
+        st.caption("Leads add and delete documents; as a reviewer you review them.")
     with common.user_errors():
         _document_list(db)
 

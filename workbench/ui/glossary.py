@@ -1,7 +1,8 @@
 """Glossary page: the known-wrong -> correct forms applied to every translation.
 
-Edit in the table (add rows at the bottom, delete with the row checkbox) and save; import
-a CSV or TBX file; download the glossary as CSV or TBX.
+A lead edits in the table (add rows at the bottom, delete with the row checkbox) and saves,
+or imports a CSV or TBX file; a reviewer sees the table read-only. Everyone may download the
+glossary as CSV or TBX.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def _editor(db: Store) -> None:
     if st.button("Save glossary", type="primary", disabled=not changed, key="glossary_save"):
         try:
             result = glossary_flow.save_glossary_table(
-                db, base, _entries(edited, base), reviewer=common.reviewer()
+                db, base, _entries(edited, base), reviewer=common.reviewer(), role=common.role()
             )
         except ConflictError as err:
             st.error(render.md(str(err)))
@@ -143,6 +144,7 @@ def _add_entry() -> None:
             kind=state.get("glossary_add_kind", "name"),
             note=state.get("glossary_add_note", "").strip(),
             added_by=common.reviewer(),
+            role=common.role(),
         )
     except WorkbenchError as err:
         state[_ERROR_KEY] = render.md(str(err))
@@ -173,7 +175,7 @@ def _import(db: Store) -> None:
     if st.button(f"Import {uploaded.name}", key="glossary_import"):
         file = decode(uploaded.getvalue(), uploaded.name, keep_controls=True)
         entries = glossary_io.parse_glossary(file.text, uploaded.name)
-        result = glossary_flow.import_glossary(db, entries, added_by=common.reviewer())
+        result = glossary_flow.import_glossary(db, entries, added_by=common.reviewer(), role=common.role())
         _reload()
         # The notice outlives the rerun that follows; a warning shown now would not.
         warnings = "".join(f" Note: {render.md(w)}" for w in file.warnings)
@@ -192,13 +194,20 @@ def render_page() -> None:
         "(whole words, any case, possessives kept) and feed the name checks."
     )
     db = common.store()
-    with common.user_errors():
-        _editor(db)
-    st.subheader("Add an entry")
-    _add_one()
-    st.subheader("Import and export")
-    with common.user_errors():
-        _import(db)
+    lead = common.is_lead()
+    if lead:
+        with common.user_errors():
+            _editor(db)
+        st.subheader("Add an entry")
+        _add_one()
+        st.subheader("Import and export")
+        with common.user_errors():
+            _import(db)
+    else:
+        st.info("Only leads change the glossary; you are a reviewer, so it is read-only here.")
+        view = _table(_rows(db.glossary_entries()))
+        st.dataframe(view, hide_index=True, width="stretch", key="glossary_view")
+        st.subheader("Export")
     entries = db.glossary_entries()
     cols = st.columns(2)
     cols[0].download_button(

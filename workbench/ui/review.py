@@ -9,13 +9,14 @@ keyboard (see components.post_editor), so a shortcut always carries exactly the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 import streamlit as st
 
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.store import ReviewRow, Store
+from workbench.store import Document, ReviewRow, Store
 from workbench.ui import annotations, common, components, render, state
 from workbench.ui.state import Location
 from workbench.when import local
@@ -144,6 +145,14 @@ def _on_key() -> None:
         return
     st.session_state[state.LAST_KEY] = action.nonce
     row, location, previous, following = screen
+    if action.typed is not None and action.typed.segment not in (None, row.segment.id):
+        # The editor the key was pressed in belongs to another sentence than the one the page
+        # now shows (it moved on meanwhile): its text must not land on this sentence.
+        st.session_state[state.ERROR] = (
+            f"That shortcut came from another sentence's editor, so nothing was done to sentence "
+            f"{row.segment.position + 1}; what you typed there is kept. Press it again."
+        )
+        return
     typed = action.typed if action.typed is not None else components.editor_text(_editor_key(row))
     _act(row, location, previous, following, action.kind, typed)
 
@@ -208,7 +217,18 @@ def _resolve(row: ReviewRow, keep_mine: bool) -> None:
 
 def _undo(document_id: int) -> None:
     try:
-        entry = review.undo_last(common.store(), common.reviewer(), document_id=document_id)
+        entry = review.undo_last(
+            common.store(), common.reviewer(), document_id=document_id, role=common.role()
+        )
+    except WorkbenchError as err:
+        _fail(err)
+        return
+    common.notify(f"Undid: {render.md(entry.summary or entry.action)}.")
+
+
+def _undo_entry(entry_id: int) -> None:
+    try:
+        entry = review.undo(common.store(), entry_id, actor=common.reviewer(), role=common.role())
     except WorkbenchError as err:
         _fail(err)
         return
@@ -221,13 +241,14 @@ def _undo(document_id: int) -> None:
 def _header(db: Store, location: Location, current_row: ReviewRow | None) -> None:
     docs = db.documents()
     by_id = {d.id: d for d in docs}
+    titles = Counter(d.title for d in docs)
     st.session_state[state.DOC] = location.document.id
     cols = st.columns([4, 2], vertical_alignment="bottom")
     cols[0].selectbox(
         "Document",
         list(by_id),
         key=state.DOC,
-        format_func=lambda i: f"{by_id[i].title} — {by_id[i].n_approved}/{by_id[i].n_segments} approved",
+        format_func=lambda i: _document_label(by_id[i], titles[by_id[i].title] > 1),
         on_change=_leave,
         args=(current_row, state.DOC),
     )
@@ -242,6 +263,13 @@ def _header(db: Store, location: Location, current_row: ReviewRow | None) -> Non
             on_change=_leave,
             args=(current_row, state.SYSTEM),
         )
+
+
+def _document_label(doc: Document, same_title: bool) -> str:
+    """How the selector names a document; two documents with one title (an article imported
+    twice) are told apart by their id, which the URL's ?doc= shows too."""
+    title = f"{doc.title} (#{doc.id})" if same_title else doc.title
+    return f"{title} — {doc.n_approved}/{doc.n_segments} approved"
 
 
 def _filters(location: Location, rows: Sequence[ReviewRow], current_row: ReviewRow | None) -> None:
@@ -448,11 +476,25 @@ def _history(db: Store, document_id: int) -> None:
     with st.expander(f"History of this document ({len(entries)} recent)"):
         if not entries:
             st.caption("Nothing has been changed in this document yet.")
+        me, lead = common.reviewer(), common.is_lead()
         for entry in entries:
             undone = " · undone" if entry.undone_by else ""
-            st.markdown(
+            line = (
                 f"{local(entry.at, st.context.timezone)} · **{render.md(entry.actor or 'someone')}** · "
                 f"{render.md(entry.summary or entry.action)}{undone}"
+            )
+            # Anyone's action for a lead, one's own for a reviewer (workflows.review.undo checks).
+            if not entry.undoable or not (lead or entry.actor == me):
+                st.markdown(line)
+                continue
+            cols = st.columns([10, 1], vertical_alignment="center")
+            cols[0].markdown(line)
+            cols[1].button(
+                "Undo",
+                key=f"undo_entry_{entry.id}",
+                on_click=_undo_entry,
+                args=(entry.id,),
+                help="Undo this action (refused if one of its rows was changed again since).",
             )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbench import exchange
 from workbench.errors import InputError, WorkbenchError
+from workbench.roles import Role, require_lead
 from workbench.segment import Segment, parse_article, parse_lines
 from workbench.store import IMPORTED_SYSTEM, Annotation, NewTranslation, Store
 from workbench.textio import TextFile, read_text, write_atomic
@@ -29,9 +30,17 @@ class ImportResult:
 
 
 def import_article(
-    store: Store, text: str, *, title: str = "", source_name: str = "", created_by: str = ""
+    store: Store,
+    text: str,
+    *,
+    title: str = "",
+    source_name: str = "",
+    created_by: str = "",
+    role: Role = Role.LEAD,
 ) -> ImportResult:
-    """Segment a German article (paragraphs -> sentences, boilerplate marked) and store it."""
+    """Segment a German article (paragraphs -> sentences, boilerplate marked) and store it
+    (leads only, as every import)."""
+    require_lead(role, "import documents", created_by)
     article = parse_article(text)
     if not article.segments:
         raise InputError(
@@ -54,13 +63,15 @@ def import_aligned(
     title: str = "",
     created_by: str = "",
     system: str = IMPORTED_SYSTEM,
+    role: Role = Role.LEAD,
 ) -> ImportResult:
     """Import line-aligned files: one segment per line, MT stored as the system ``system``
-    (default "imported"), references approved.
+    (default "imported"), references approved. Leads only.
 
     All files must have the same number of lines, and a line blank in one must be blank in all
     (otherwise the lines after it would pair with the wrong sentence).
     """
+    require_lead(role, "import documents", created_by)
     files = [f for f in (source, mt, ref) if f is not None]
     articles = [parse_lines(f.text) for f in files]
     counts = [len(a.lines) for a in articles]
@@ -121,12 +132,14 @@ def import_files(
     title: str = "",
     created_by: str = "",
     system: str = IMPORTED_SYSTEM,
+    role: Role = Role.LEAD,
 ) -> ImportResult:
     """`workbench import`: an article on its own, or aligned files when mt or ref is given."""
+    require_lead(role, "import documents", created_by)
     german = read_text(source)
     if mt is None and ref is None:
         result = import_article(
-            store, german.text, title=title, source_name=german.name, created_by=created_by
+            store, german.text, title=title, source_name=german.name, created_by=created_by, role=role
         )
         return replace(result, warnings=german.warnings)
     return import_aligned(
@@ -137,6 +150,7 @@ def import_files(
         title=title,
         created_by=created_by,
         system=system,
+        role=role,
     )
 
 
@@ -160,15 +174,20 @@ def seed_file(seeds_dir: str | Path) -> Path | None:
     return found[0] if found else None
 
 
-def import_seed(store: Store, seeds_dir: str | Path, *, created_by: str = "") -> ImportResult:
-    """Open the bundled seed article as a new document (again, if the reviewer asks)."""
+def import_seed(
+    store: Store, seeds_dir: str | Path, *, created_by: str = "", role: Role = Role.LEAD
+) -> ImportResult:
+    """Open the bundled seed article as a new document (again, if a lead asks)."""
+    require_lead(role, "import documents", created_by)
     path = seed_file(seeds_dir)
     if path is None:
         raise WorkbenchError(
             f"no seed article (.txt) found in {os.fspath(seeds_dir)}; "
             "paste or upload a German article instead."
         )
-    return import_article(store, read_text(path).text, source_name=path.name, created_by=created_by)
+    return import_article(
+        store, read_text(path).text, source_name=path.name, created_by=created_by, role=role
+    )
 
 
 def import_seed_if_empty(store: Store, seeds_dir: str | Path) -> int | None:
@@ -197,8 +216,9 @@ def import_seed_if_empty(store: Store, seeds_dir: str | Path) -> int | None:
     return result.document_id
 
 
-def delete_document(store: Store, document_id: int, *, actor: str = "") -> None:
-    """Remove a document with its segments, translations, annotations and references."""
+def delete_document(store: Store, document_id: int, *, actor: str = "", role: Role = Role.LEAD) -> None:
+    """Remove a document with its segments, translations, annotations and references (leads only)."""
+    require_lead(role, "delete documents", actor)
     title = store.document(document_id).title
     with store.action(actor, "delete-document", document_id=document_id, summary=f"Deleted “{title}”"):
         store.delete_document(document_id)

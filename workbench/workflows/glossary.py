@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbench.glossary import GlossaryEntry
 from workbench.names import kb
+from workbench.roles import Role, require_lead
 from workbench.store import GlossaryImport, KnownName, Store
 from workbench.textio import write_atomic
 
@@ -23,8 +24,10 @@ def add_to_glossary(
     added_by: str = "",
     document_id: int | None = None,
     replace: bool = False,
+    role: Role = Role.LEAD,
 ) -> GlossaryEntry:
-    """Add a correction to the glossary, so later translations get it automatically."""
+    """Add a correction to the glossary, so later translations get it automatically (leads only)."""
+    require_lead(role, f"add “{wrong.strip()}” → “{right.strip()}” to the glossary", added_by)
     with store.action(added_by, "glossary", document_id=document_id) as act:
         act.summary = f"Glossary: “{wrong.strip()}” → “{right.strip()}”"
         return store.add_glossary_entry(
@@ -32,7 +35,8 @@ def add_to_glossary(
         )
 
 
-def remove_from_glossary(store: Store, wrong: str, *, actor: str = "") -> None:
+def remove_from_glossary(store: Store, wrong: str, *, actor: str = "", role: Role = Role.LEAD) -> None:
+    require_lead(role, f"remove “{wrong.strip()}” from the glossary", actor)
     with store.action(actor, "glossary") as act:
         act.summary = f"Glossary: removed “{wrong.strip()}”"
         store.remove_glossary_entry(wrong)
@@ -46,8 +50,11 @@ def accept_name(
     variants: Sequence[str] = (),
     added_by: str = "",
     document_id: int | None = None,
+    role: Role = Role.LEAD,
 ) -> KnownName:
-    """Record a reviewer-accepted name so the name checks know it from now on."""
+    """Record an accepted name so the name checks know it from now on (leads only: it extends
+    the names knowledge base)."""
+    require_lead(role, f"add “{canonical.strip()}” to the known names", added_by)
     with store.action(added_by, "known-name", document_id=document_id) as act:
         act.summary = f"Known name: {canonical.strip()}"
         return store.add_known_name(
@@ -56,19 +63,29 @@ def accept_name(
 
 
 def save_glossary_table(
-    store: Store, base: Iterable[GlossaryEntry], entries: Iterable[GlossaryEntry], *, reviewer: str
+    store: Store,
+    base: Iterable[GlossaryEntry],
+    entries: Iterable[GlossaryEntry],
+    *,
+    reviewer: str,
+    role: Role = Role.LEAD,
 ) -> GlossaryImport:
     """The app's glossary table save: write the reviewer's changes from ``base`` (the table as
     loaded) to ``entries``, keeping what others changed meanwhile; ConflictError, saving
-    nothing, when someone else changed a row the reviewer changed too."""
+    nothing, when someone else changed a row the reviewer changed too. Leads only."""
+    require_lead(role, "change the glossary", reviewer)
     with store.action(reviewer, "glossary") as act:
         counts = store.save_glossary_edits(base, entries, changed_by=reviewer)
         act.summary = f"Glossary table: {counts.added} added, {counts.updated} changed"
         return counts
 
 
-def import_glossary(store: Store, entries: Iterable[GlossaryEntry], *, added_by: str = "") -> GlossaryImport:
-    """Add or update entries (a glossary file), keeping the others; unattributed ones get ``added_by``."""
+def import_glossary(
+    store: Store, entries: Iterable[GlossaryEntry], *, added_by: str = "", role: Role = Role.LEAD
+) -> GlossaryImport:
+    """Add or update entries (a glossary file), keeping the others; unattributed ones get
+    ``added_by``. Leads only."""
+    require_lead(role, "import a glossary", added_by)
     with store.action(added_by, "glossary-import") as act:
         counts = store.import_glossary([replace(e, added_by=e.added_by or added_by) for e in entries])
         act.summary = f"Glossary import: {counts.added} added, {counts.updated} updated"

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from workbench import glossary, mqm
 from workbench.errors import InputError
 from workbench.glossary import GlossaryEntry
+from workbench.roles import Role, require_lead, require_undo
 from workbench.store import GARBLED_NAME, Annotation, HistoryEntry, KnownName, ReferenceRow, Span, Store
 from workbench.workflows import glossary as glossary_flow
+
+LEAD_TABLES = ("glossary", "known_names")
+"""What only a lead changes, by an action or by undoing one."""
 
 NAME_CATEGORY = "Accuracy/Mistranslation"
 """Where a garbled name goes in MQM: a mistranslation, tagged garbled-name."""
@@ -356,14 +360,16 @@ def accept(
     everywhere: bool,
     add_to_glossary: bool,
     correction: str | None = None,
+    role: Role = Role.LEAD,
 ) -> AcceptResult:
     """Accept an annotation with its correction (None keeps its own), as one action.
 
     The correction always fixes the annotation's own sentence. With ``everywhere`` it also
     accepts the document's other open annotations that have the same correction (Millie and
     Milli -> Milley) and fixes every sentence; with ``add_to_glossary`` a name or term adds each
-    wrong form to the glossary, and a name extends the known names. ConflictError, changing
-    nothing, if the annotation is no longer at ``expected_version``.
+    wrong form to the glossary, and a name extends the known names (a lead's ``role`` only:
+    PermissionDenied, changing nothing, for a reviewer). ConflictError, changing nothing, if the
+    annotation is no longer at ``expected_version``.
     """
     current = store.annotation(annotation_id)
     document_id = store.segment(current.segment_id).document_id
@@ -376,7 +382,7 @@ def accept(
             correction=None if correction is None else correction.strip(),
         )
         result = _follow_up(
-            store, note, document_id, reviewer, everywhere=everywhere, to_glossary=add_to_glossary
+            store, note, document_id, reviewer, everywhere=everywhere, to_glossary=add_to_glossary, role=role
         )
         act.summary = f"Accepted “{note.text}” → “{note.correction}”" + summary(result)
     return result
@@ -397,6 +403,7 @@ def flag_and_accept(
     severity: str = "Major",
     tags: Sequence[str] = (GARBLED_NAME,),
     comment: str = "",
+    role: Role = Role.LEAD,
 ) -> AcceptResult:
     """Flag a typed or picked string and accept its correction at once (one action)."""
     document_id = store.segment(segment_id).document_id
@@ -421,6 +428,7 @@ def flag_and_accept(
             reviewer=reviewer,
             everywhere=everywhere,
             add_to_glossary=add_to_glossary,
+            role=role,
         )
         act.summary = f"Flagged and corrected “{note.text}” → “{result.annotation.correction}”" + summary(
             result
@@ -467,7 +475,14 @@ def plan_accept(
 
 
 def _follow_up(
-    store: Store, note: Annotation, document_id: int, reviewer: str, *, everywhere: bool, to_glossary: bool
+    store: Store,
+    note: Annotation,
+    document_id: int,
+    reviewer: str,
+    *,
+    everywhere: bool,
+    to_glossary: bool,
+    role: Role,
 ) -> AcceptResult:
     fix = note.correction.strip()
     if not fix or fix == note.text:
@@ -492,6 +507,7 @@ def _follow_up(
     known_name = None
     to_glossary = to_glossary and (note.garbled_name or note.category.startswith("Terminology"))
     if to_glossary:
+        require_lead(role, f"add “{fix}” to the glossary and the known names", reviewer)
         known = {e.wrong.casefold() for e in store.glossary_entries()}
         kind = "name" if note.garbled_name else "term"
         for form in forms:
@@ -499,13 +515,13 @@ def _follow_up(
                 continue
             added.append(
                 glossary_flow.add_to_glossary(
-                    store, form, fix, kind=kind, added_by=reviewer, document_id=document_id
+                    store, form, fix, kind=kind, added_by=reviewer, document_id=document_id, role=role
                 )
             )
             known.add(form.casefold())
         if note.garbled_name:
             known_name = glossary_flow.accept_name(
-                store, fix, variants=forms, added_by=reviewer, document_id=document_id
+                store, fix, variants=forms, added_by=reviewer, document_id=document_id, role=role
             )
     return AcceptResult(
         note,
@@ -596,12 +612,25 @@ def _clean(store: Store, text: str, segment_id: int) -> str:
 # -- undo ---------------------------------------------------------------------------------------
 
 
-def undo_last(store: Store, reviewer: str, *, document_id: int | None = None) -> HistoryEntry:
+def undo_last(
+    store: Store, reviewer: str, *, document_id: int | None = None, role: Role = Role.LEAD
+) -> HistoryEntry:
     """Undo the reviewer's own last action (in a document, or anywhere)."""
     last = store.last_action(reviewer, document_id=document_id)
     if last is None:
         raise InputError(f"{reviewer} has nothing to undo{' in this document' if document_id else ''}.")
-    return store.undo(last.id, actor=reviewer)
+    return undo(store, last.id, actor=reviewer, role=role)
+
+
+def undo(store: Store, entry_id: int, *, actor: str, role: Role = Role.LEAD) -> HistoryEntry:
+    """Undo one history entry: a reviewer's own, or (a lead) anyone's. ConflictError, changing
+    nothing, when a row it changed was changed again since."""
+    entry = store.history_entry(entry_id)
+    summary = entry.summary or entry.action
+    require_undo(role, actor, entry.actor, summary)
+    if any(c.table in LEAD_TABLES for c in entry.changes):
+        require_lead(role, f"undo “{summary}”, which changed the glossary or the known names", actor)
+    return store.undo(entry_id, actor=actor)
 
 
 # -- MQM of what reviewers found ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from workbench.metrics import mqm as mqm_metrics
 from workbench.metrics import names as name_metrics
 from workbench.metrics.base import Comparison
 from workbench.metrics.sacre import Paired, paired_test
+from workbench.roles import Role, require_lead
 from workbench.segment import Segment
 from workbench.store import Annotation, NewTranslation, ScorePair, SegmentRow, Span, Store, System
 from workbench.textio import read_text, write_atomic
@@ -259,10 +260,11 @@ def read_mqm(path: str | Path) -> tuple[str, list[mqm_tsv.MQMRow]]:
     return file.name, list(mqm_tsv.iter_rows(file.text.split("\n"), file.name))
 
 
-def import_mqm(store: Store, path: str | Path, *, created_by: str = "") -> MQMImport:
+def import_mqm(store: Store, path: str | Path, *, created_by: str = "", role: Role = Role.LEAD) -> MQMImport:
     """Store a WMT MQM TSV: its documents and segments (with the file's ids kept), a system per
     system column value with its translations, and every row as an annotation by its rater
-    (No-error rows too, so each rater's clean segments count). One transaction."""
+    (No-error rows too, so each rater's clean segments count). One transaction; leads only."""
+    require_lead(role, "import documents", created_by)
     name, found = read_mqm(path)
     if not found:
         raise ScoringError(f"{name} has a header but no rows: nothing to import.")
