@@ -1,5 +1,7 @@
 """The app in a real browser over a database it cannot use: every page shows one line saying
-so, under its title, with no traceback and no path of the server's code.
+so, under its title, with no traceback and no path of the server's code; and a post-edit saved
+while another program holds the database's write lock is refused in one line ("busy"), stays
+in the editor, and is saved by the next save once the lock is free.
 
 Started and driven as in test_browser (Debian's chromium through Playwright).
 """
@@ -10,8 +12,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import dbfaults
 import pytest
-from browser import chromium, chromium_or_skip, running_app
+from browser import STRIKE, chromium, chromium_or_skip, db_state, new_reviewer, running_app, seed
 
 from workbench.store import Store
 from workbench.textio import TextFile
@@ -50,7 +53,27 @@ def _damaged(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(params=[_not_a_database, _damaged], ids=["not-a-database", "damaged"])
+def _refused(fault: str):
+    """A reviewed database with one of dbfaults' faults that refuse it as a whole."""
+
+    def make(tmp_path: Path) -> Path:
+        path = dbfaults.reviewed_database(tmp_path)
+        dbfaults.REFUSING[fault][0](path)
+        return path
+
+    return make
+
+
+@pytest.fixture(
+    params=[
+        _not_a_database,
+        _damaged,
+        _refused("damaged-at-the-end"),
+        _refused("newer"),
+        _refused("renamed-column"),
+    ],
+    ids=["not-a-database", "damaged", "damaged-at-the-end", "newer", "renamed-column"],
+)
 def broken_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     chromium_or_skip()
     with running_app(request.param(tmp_path), tmp_path) as url:
@@ -74,3 +97,37 @@ def test_every_page_shows_one_line_and_no_traceback(broken_app: str) -> None:
             assert page.locator('[data-testid="stException"]').count() == 0, path
             text = page.locator("body").inner_text()
             assert not LEAKS.search(text), (path, LEAKS.search(text))
+
+
+def test_a_post_edit_saved_while_the_database_is_locked_is_busy_and_kept(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    chromium_or_skip()
+    monkeypatch.setenv("WORKBENCH_DB_TIMEOUT_MS", "500")  # the app's writes give up after 0.5 s
+    [doc] = seed(db_path, (STRIKE,))
+    typed = "Commuters must expect crowded regional trains."
+    with running_app(db_path, tmp_path) as url, chromium() as browser:
+        reviewer = new_reviewer(browser, url)
+        reviewer.open(f"doc={doc}&s=3")
+        reviewer.expect_sentence(3)
+        with dbfaults.held_write_lock(db_path):
+            reviewer.type_in_editor(typed)
+            reviewer.press("Control+s")
+            errors = reviewer.page.get_by_test_id("stAlertContentError")
+            expect(errors).to_have_count(1, timeout=30_000)
+            message = errors.inner_text().strip()
+            assert message.startswith(f"the database {db_path} is busy"), message
+            assert "for more than 0.5 s" in message and "try again in a moment" in message
+            assert "\n" not in message
+            assert not LEAKS.search(message.replace(str(db_path), "")), message
+            assert reviewer.page.get_by_test_id("stException").count() == 0
+            reviewer.expect_editor(typed)
+            assert db_state(db_path, doc)[2].reference is None  # nothing saved (reading still works)
+        reviewer.press("Control+s")
+        reviewer.expect_notice("saved")
+        reviewer.expect_editor(typed)
+        assert (db_state(db_path, doc)[2].status, db_state(db_path, doc)[2].reference) == ("draft", typed)
+        reviewer.reload()
+        reviewer.expect_editor(typed)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
+import dbfaults
 import pytest
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
@@ -137,6 +139,88 @@ def test_text_typed_before_the_database_failed_is_there_when_it_works_again(
     at.run()
     assert not at.exception and not at.error
     assert at.text_input(key="glossary_add_wrong").value == "Scholes"
+
+
+# -- database faults on every page ------------------------------------------------------------------
+
+# What a traceback or a leaked exception would show: Python source paths and frames.
+LEAKS = re.compile(r"Traceback|File \"|site-packages|\.py\b|sqlite3\.\w+Error|OperationalError")
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return dbfaults.reviewed_database(tmp_path_factory.mktemp("reviewed"))
+
+
+@pytest.fixture
+def faulty_copy(reviewed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of a reviewed database the app is pointed at, its writes waiting 0.3 s for a lock."""
+    _no_model(monkeypatch, tmp_path)
+    path = tmp_path / "db" / "workbench.db"
+    path.parent.mkdir()
+    shutil.copy2(reviewed, path)
+    monkeypatch.setenv("WORKBENCH_DB", str(path))
+    monkeypatch.setenv("WORKBENCH_DB_TIMEOUT_MS", "300")
+    return path
+
+
+def _pages_as_shown(at: AppTest) -> Iterator[tuple[str, str, list[str]]]:
+    """Open each page in turn: (page, its title, the error messages on it)."""
+    for page, _title in PAGES:
+        at.switch_page(f"workbench/ui/{page}.py").run()
+        assert not at.exception, (page, _texts(at.exception))
+        yield page, at.title[0].value if at.title else "", [_texts([e]) for e in at.error]
+
+
+@pytest.mark.parametrize("fault", dbfaults.REFUSING)
+def test_every_page_shows_a_refused_database_in_one_line(fault: str, faulty_copy: Path) -> None:
+    make, cause, fix = dbfaults.REFUSING[fault]
+    make(faulty_copy)
+    at = _app().run()
+    for page, title, errors in _pages_as_shown(at):
+        assert title == dict(PAGES)[page]
+        assert len(errors) == 1, (page, errors)
+        [message] = errors
+        assert message.startswith(f"the database {faulty_copy} "), (page, message)
+        assert cause in message and fix in message.lower(), (page, message)
+        assert "\n" not in message
+        assert not LEAKS.search(message), (page, message)
+
+
+@pytest.mark.parametrize("fault", dbfaults.WRITES_STOPPED)
+def test_every_page_opens_on_a_database_that_refuses_writes(fault: str, faulty_copy: Path) -> None:
+    """Opening a page only reads: a read-only file, a full disk or a held lock shows the pages as
+    usual, with nothing in them but what a reviewer can read."""
+    make, _cause, _fix = dbfaults.WRITES_STOPPED[fault]
+    with make(faulty_copy):
+        at = _app().run()
+        for page, title, errors in _pages_as_shown(at):
+            assert title == dict(PAGES)[page]
+            assert errors == [], (page, errors)
+
+
+@pytest.mark.parametrize("fault", dbfaults.WRITES_STOPPED)
+def test_a_glossary_entry_the_database_refuses_is_one_line_and_stays_typed(
+    fault: str, faulty_copy: Path
+) -> None:
+    make, cause, fix = dbfaults.WRITES_STOPPED[fault]
+    with make(faulty_copy):
+        at = _app().run()
+        at.switch_page("workbench/ui/glossary.py").run()
+        at.text_input(key="glossary_add_wrong").set_value("Scholes").run()
+        at.text_input(key="glossary_add_right").set_value("Scholz").run()
+        # A note longer than a page of the file: a full disk stops it (see dbfaults.full_disk).
+        at.text_input(key="glossary_add_note").set_value("seen in the seed " * 400).run()
+        at.button(key="glossary_add_go").click().run()
+        assert not at.exception, _texts(at.exception)
+        [message] = [_texts([e]) for e in at.error]
+        assert f"the database {faulty_copy} " in message, message
+        assert cause in message and fix in message.lower(), message
+        assert not LEAKS.search(message), message
+        assert at.text_input(key="glossary_add_wrong").value == "Scholes"
+        assert at.text_input(key="glossary_add_note").value == "seen in the seed " * 400
+    with Store.open(faulty_copy) as db:
+        assert "Scholz" not in {e.right for e in db.glossary_entries()}
 
 
 # -- smaller app fixes ---------------------------------------------------------------------------

@@ -11,6 +11,8 @@ Environment variables:
   WORKBENCH_AUTH    none or oidc: how the review app knows who is reviewing (`workbench app --auth`)
   WORKBENCH_ROLES   the roles file mapping logged-in people to roles (`workbench app --roles`)
   WORKBENCH_SECRETS the Streamlit secrets file with the [auth] login settings (`workbench app --secrets`)
+  WORKBENCH_DB_TIMEOUT_MS  how long a write waits for another program's write lock on the
+                    database before it gives up with "busy" (default 30000)
 """
 
 from __future__ import annotations
@@ -67,6 +69,26 @@ def database(explicit: str | os.PathLike[str] | None = None) -> str:
         return env
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return str(data_home / "workbench" / "workbench.db")
+
+
+DEFAULT_DB_TIMEOUT_MS = 30_000
+
+
+def db_timeout_ms() -> int:
+    """How long a write waits for the database's write lock (WORKBENCH_DB_TIMEOUT_MS), in ms."""
+    setting = os.environ.get("WORKBENCH_DB_TIMEOUT_MS", "").strip()
+    if not setting:
+        return DEFAULT_DB_TIMEOUT_MS
+    try:
+        value = int(setting)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise WorkbenchError(
+            f"WORKBENCH_DB_TIMEOUT_MS is set to {setting!r}: give a whole number of milliseconds above 0 "
+            f"(default {DEFAULT_DB_TIMEOUT_MS})."
+        )
+    return value
 
 
 def device(explicit: str | None = None) -> str:

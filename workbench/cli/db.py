@@ -37,15 +37,24 @@ def check(db: str | None) -> None:
     if found.ok:
         click.echo("ok")
         return
+    name = shown(found.name)
     if found.integrity != "ok":
         advice = (
-            "the database is damaged: restore a backup. The tables listed with a row count can "
+            f"the database {name} is damaged: restore a backup. The tables listed with a row count can "
             "still be read; copy what you need from them before replacing the file."
         )
     elif found.newer:
-        advice = "the database was made by a newer workbench: upgrade (git pull, then bash scripts/setup.sh)."
+        advice = (
+            f"the database {name} was made by a newer workbench: upgrade the workbench (git pull, then "
+            "bash scripts/setup.sh) to use it."
+        )
+    elif found.missing:
+        advice = (
+            f"the database {name} lacks part of this workbench's schema ({found.missing[0]}): restore a "
+            "backup. The tables listed with a row count can still be read."
+        )
     else:
-        advice = "some tables cannot be read: restore a backup."
+        advice = f"some tables of the database {name} cannot be read: restore a backup."
     click.secho(f"error: {advice}", fg="red", err=True)
     sys.exit(1)
 

@@ -69,20 +69,23 @@ class Store(
     def open(cls, location: str | os.PathLike[str], *, migrate_schema: bool = True) -> Store:
         """Open (creating a SQLite file if needed) and bring the schema up to date."""
         where = _db.target(location)
-        database = _db.Database(where, _db.create_engine(where))
+        database = _db.open_database(where)
         try:
             with database.faults():
                 if where.path is not None:
                     where.path.parent.mkdir(parents=True, exist_ok=True)
-                    _db.enable_wal(database.engine)
+                    _db.enable_wal(database.engine, database.timeout_ms)
                     problems = _db.quick_check(database.engine)
-                    if problems != "ok":
+                    if problems:
+                        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
                         raise StoreError(
-                            f"the database {where.name} is damaged ({problems}). Nothing was written. "
-                            "Restore a backup, or run `workbench db check` to see what can be recovered."
+                            f"the database {where.name} is damaged ({problems[0]}{more}). Nothing was "
+                            "written. Restore a backup, or run `workbench db check` to see what can be "
+                            "recovered."
                         )
                 if migrate_schema:
                     migrate.upgrade(database)
+                    migrate.check_complete(database)
         except BaseException:
             database.close()
             raise

@@ -4,7 +4,9 @@ server (a team), behind one SQLAlchemy engine.
 What this module guarantees, on both databases:
 
 - **One writer at a time.** A write transaction takes SQLite's write lock at BEGIN (BEGIN
-  IMMEDIATE) or, on PostgreSQL, one transaction-scoped advisory lock. A use case that reads,
+  IMMEDIATE) or, on PostgreSQL, one transaction-scoped advisory lock. Either waits at most
+  WORKBENCH_DB_TIMEOUT_MS (default 30 s) for another writer, then gives up with "busy": a
+  process that holds the lock and hangs never stalls everyone else for good. A use case that reads,
   checks and then writes (an optimistic version check, "is this flag already on record?")
   therefore sees every change committed before it, exactly as on SQLite; reads never wait.
 - **Nesting joins.** A transaction opened inside another (in the same thread) joins it, so a
@@ -32,11 +34,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from workbench import config
 from workbench.errors import StoreError
 
 log = logging.getLogger("workbench")
 
-BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITE = "workbench_write"  # execution option: this connection's transaction writes
 _PG_WRITE_LOCK = 0x776F726B  # "work": the advisory lock every write transaction holds
@@ -93,9 +95,10 @@ class Database:
     """An engine with the transaction and fault rules above. Safe to share between threads:
     each thread gets its own connection, and its own current transaction."""
 
-    def __init__(self, where: Target, engine: Engine) -> None:
+    def __init__(self, where: Target, engine: Engine, timeout_ms: int) -> None:
         self.target = where
         self.engine = engine
+        self.timeout_ms = timeout_ms  # how long a write waits for the write lock
         self._local = threading.local()
 
     @property
@@ -128,6 +131,9 @@ class Database:
         with self.faults(), self.engine.connect().execution_options(**{WRITE: True}) as conn:
             with conn.begin():
                 if self.dialect == "postgresql":
+                    # Without a limit a writer that hangs with the lock (idle in transaction)
+                    # would stall every other one for good; 55P03 after it is "busy", as SQLite.
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(self.timeout_ms)}")
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
                 self._local.conn = conn
                 try:
@@ -155,20 +161,23 @@ class Database:
         except sa.exc.IntegrityError:
             raise
         except sa.exc.DBAPIError as err:
-            raise StoreError(describe(err.orig, self.name)) from err
+            raise StoreError(describe(err.orig, self.name, self.timeout_ms)) from err
         except sqlite3.Error as err:  # from the driver connection itself (PRAGMAs outside a transaction)
-            raise StoreError(describe(err, self.name)) from err
+            raise StoreError(describe(err, self.name, self.timeout_ms)) from err
         except OSError as err:  # the folder of a new SQLite file cannot be made, ...
             raise StoreError(f"cannot use the database {self.name}: {err.strerror or err}.") from err
 
 
-def describe(err: BaseException, name: str) -> str:
-    """One line for a database failure: what happened to which database, and what to do."""
+def describe(err: BaseException, name: str, timeout_ms: int) -> str:
+    """One line for a database failure: what happened to which database, and what to do.
+    ``timeout_ms``: how long a write waited for the write lock (named when it is "busy")."""
     detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     code = getattr(err, "sqlite_errorcode", None)
     if code is not None:
-        return _describe_sqlite(code & 0xFF, detail, name)
+        return _describe_sqlite(code & 0xFF, detail, name, timeout_ms)
     state = getattr(err, "sqlstate", None) or ""
+    if state == "55P03":  # lock_not_available: lock_timeout ran out on the write lock
+        return busy(name, timeout_ms)
     if state == "53100":
         return (
             f"the disk of the database server for {name} is full: nothing was written. "
@@ -197,7 +206,16 @@ _SQLITE_READONLY, _SQLITE_BUSY, _SQLITE_LOCKED = 8, 5, 6
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
 
 
-def _describe_sqlite(code: int, detail: str, name: str) -> str:
+def busy(name: str, timeout_ms: int) -> str:
+    """The message for a write that waited ``timeout_ms`` for the write lock in vain."""
+    waited = f"{timeout_ms // 1000} s" if timeout_ms % 1000 == 0 else f"{timeout_ms / 1000:g} s"
+    return (
+        f"the database {name} is busy: another program has held its write lock for more than {waited}. "
+        "Nothing was saved; try again in a moment (WORKBENCH_DB_TIMEOUT_MS sets how long to wait)."
+    )
+
+
+def _describe_sqlite(code: int, detail: str, name: str, timeout_ms: int) -> str:
     if code == _SQLITE_READONLY:
         return (
             f"the database {name} is read-only ({detail}): nothing was written. Make the file and its "
@@ -206,10 +224,7 @@ def _describe_sqlite(code: int, detail: str, name: str) -> str:
     if code == _SQLITE_FULL:
         return f"the disk holding the database {name} is full: nothing was written. Free space and run again."
     if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return (
-            f"the database {name} is busy: another program has held its write lock for more than "
-            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was saved; try again in a moment."
-        )
+        return busy(name, timeout_ms)
     if code == _SQLITE_NOTADB:
         return (
             f"{name} is not a workbench database (not an SQLite file). Point WORKBENCH_DB or --db at the "
@@ -240,9 +255,15 @@ def _describe_sqlite(code: int, detail: str, name: str) -> str:
 # -- engines -----------------------------------------------------------------------------------
 
 
-def create_engine(where: Target) -> Engine:
+def open_database(where: Target) -> Database:
+    """A Database on ``where`` whose writes wait WORKBENCH_DB_TIMEOUT_MS for the write lock."""
+    timeout_ms = config.db_timeout_ms()
+    return Database(where, create_engine(where, timeout_ms), timeout_ms)
+
+
+def create_engine(where: Target, timeout_ms: int) -> Engine:
     if where.dialect == "sqlite":
-        return _sqlite_engine(where)
+        return _sqlite_engine(where, timeout_ms)
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -257,10 +278,10 @@ def create_engine(where: Target) -> Engine:
     )
 
 
-def _sqlite_engine(where: Target) -> Engine:
+def _sqlite_engine(where: Target, timeout_ms: int) -> Engine:
     engine = sa.create_engine(
         where.url,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": timeout_ms / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -268,7 +289,7 @@ def _sqlite_engine(where: Target) -> Engine:
         # pysqlite's own transaction handling would BEGIN lazily and never IMMEDIATE: we BEGIN.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
@@ -282,14 +303,14 @@ def _sqlite_engine(where: Target) -> Engine:
     return engine
 
 
-def enable_wal(engine: Engine) -> None:
+def enable_wal(engine: Engine, timeout_ms: int) -> None:
     """Switch a SQLite file to WAL (persistent), waiting out other processes creating it too.
 
     Changing the journal mode needs an exclusive lock, and SQLite runs no busy handler for it:
     two processes opening a fresh file at once would otherwise fail at once with "locked".
     It cannot run inside a transaction, so it runs on the driver connection itself.
     """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + timeout_ms / 1000
     driver = engine.raw_connection()
     try:
         while True:
@@ -304,13 +325,18 @@ def enable_wal(engine: Engine) -> None:
         driver.close()
 
 
-def quick_check(engine: Engine, *, full: bool = False) -> str:
-    """SQLite's own consistency check of every page (fast: no index contents); "ok" when sound.
-    ``full`` runs integrity_check instead, which also compares every index with its table."""
+def quick_check(engine: Engine, *, full: bool = False) -> list[str]:
+    """SQLite's own consistency check of every page (fast: no index contents): the problems
+    found, one line each (at most 5); empty when sound. ``full`` runs integrity_check
+    instead, which also compares every index with its table."""
     driver = engine.raw_connection()
     pragma = "integrity_check" if full else "quick_check"
     try:
         rows = [row[0] for row in driver.execute(f"PRAGMA {pragma}(5)")]
     finally:
         driver.close()
-    return "ok" if rows == ["ok"] else "; ".join(rows)
+    if rows == ["ok"]:
+        return []
+    # A row may hold several lines, headed "*** in database main ***": one problem a line.
+    lines = (line.strip() for row in rows for line in str(row).splitlines())
+    return [line for line in lines if line and not line.startswith("***")]

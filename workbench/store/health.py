@@ -33,6 +33,8 @@ class Health:
     head: str  # the newest revision this workbench knows
     integrity: str  # "ok", or what SQLite's integrity_check found
     tables: list[TableCount] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # what it lacks of this workbench's schema
+    schema_read: bool = True  # False: the schema itself could not be read (damage)
 
     @property
     def newer(self) -> bool:
@@ -40,13 +42,22 @@ class Health:
 
     @property
     def ok(self) -> bool:
-        return self.integrity == "ok" and not self.newer and all(t.rows is not None for t in self.tables)
+        return (
+            self.integrity == "ok"
+            and not self.newer
+            and not self.missing
+            and all(t.rows is not None for t in self.tables)
+        )
 
     def schema_line(self) -> str:
+        if not self.schema_read:
+            return "cannot be read (the file is damaged where the schema is kept)"
         if self.revision is None:
             return f"no workbench schema yet (it is created on first use, at {self.head})"
         if self.newer:
             return f"{self.revision}, made by a newer workbench (this one knows {self.head}): upgrade"
+        if self.missing:
+            return f"{self.revision}, but {'; '.join(self.missing)}"
         if self.revision == self.head:
             return f"{self.revision} (up to date)"
         return f"{self.revision} (upgraded to {self.head} the next time it is opened)"
@@ -62,29 +73,35 @@ def check(location: str) -> Health:
             f"{where.name} is not a workbench database (not an SQLite file): nothing to check. "
             "Point WORKBENCH_DB or --db at the workbench database."
         )
-    engine = _db.create_engine(where)
-    database = _db.Database(where, engine)
+    database = _db.open_database(where)
+    engine = database.engine
     try:
         integrity = "ok"
         if where.path is not None:
             try:
                 with database.faults():
-                    integrity = _db.quick_check(engine, full=True)
+                    integrity = "; ".join(_db.quick_check(engine, full=True)) or "ok"
             except StoreError as err:
                 integrity = _cause(str(err))
+        schema_read, missing = True, []
         try:
             with database.read() as conn:
                 revision = migrate.current(conn)
                 present = set(sa.inspect(conn).get_table_names())
+                if revision == migrate.head():  # an older schema lacks columns until its upgrade
+                    missing = migrate.missing(conn)
         except StoreError:
             if integrity == "ok":
                 raise  # not damage: the server cannot be reached, the file is not a database, ...
             # The schema itself cannot be read: try every table the workbench makes.
+            schema_read = False
             revision, present = None, {table.name for table in metadata.sorted_tables}
         tables = [_count(database, table) for table in metadata.sorted_tables if table.name in present]
     finally:
         database.close()
-    return Health(where.name, where.dialect, revision, migrate.head(), integrity, tables)
+    return Health(
+        where.name, where.dialect, revision, migrate.head(), integrity, tables, missing, schema_read
+    )
 
 
 def _is_sqlite(path: Path) -> bool:

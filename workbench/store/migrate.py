@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from workbench.errors import StoreError
 from workbench.store.db import MIGRATIONS_DIR, WRITE, Database
+from workbench.store.schema import metadata
 
 
 @cache
@@ -64,6 +66,39 @@ def known(revision: str) -> bool:
     except CommandError:
         return False
     return True
+
+
+def missing(conn: Connection) -> list[str]:
+    """What the database lacks of the newest schema ("table glossary has no column note"): a
+    table or column renamed or dropped by hand, or a damaged schema. Empty when complete."""
+    found = {
+        table: {column["name"] for column in columns}
+        for (_schema, table), columns in sa.inspect(conn).get_multi_columns().items()
+    }
+    problems = []
+    for table in metadata.sorted_tables:
+        if table.name not in found:
+            problems.append(f"there is no table {table.name}")
+            continue
+        problems += [
+            f"table {table.name} has no column {column.name}"
+            for column in table.columns
+            if column.name not in found[table.name]
+        ]
+    return problems
+
+
+def check_complete(db: Database) -> None:
+    """Refuse a database that lacks part of the newest schema before anything reads or writes it
+    (a write would otherwise fail half-way, or succeed in the tables that are still whole)."""
+    with db.read() as conn:
+        problems = missing(conn)
+    if problems:
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        raise StoreError(
+            f"the database {db.name} does not have the tables this workbench expects ({problems[0]}{more}). "
+            "Nothing was changed. Restore a backup, or run `workbench db check` to see what can be read."
+        )
 
 
 def _refuse_unknown(db: Database, found: str | None) -> None:

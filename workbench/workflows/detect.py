@@ -8,7 +8,7 @@ one annotation with both spans: one item to accept or dismiss, not two.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from workbench import names
 from workbench.glossary import GlossaryEntry
@@ -91,47 +91,65 @@ def detect(
     by_line: dict[int, list[names.Flag]] = {}
     for flag in found:
         by_line.setdefault(flag.line, []).append(flag)
+    # A page that opens to review runs this: when nothing is new (the usual case), it writes
+    # nothing, so a read-only or busy database still opens.
+    if next(_new_findings(store, rows, by_line, document_id, system_id), None) is None:
+        return 0
     added = 0
     with store.transaction():
-        existing = {key for note in store.annotations(document_id=document_id) for key in _known(note)}
-        # The checks ran outside the lock: skip MT findings whose translation changed meanwhile.
-        current = store.translations(document_id, system_id) if system_id is not None else {}
-        for line, flags in sorted(by_line.items()):
-            row = rows[line - 1]
-            shown = current.get(row.segment.id)
-            fresh = row.translation is not None and shown is not None and shown.text == row.translation.text
-            for mt_flag, src_flag in _pairs(flags):
-                if mt_flag is not None and (
-                    not fresh or (row.translation is None and mt_flag.kind == "mismatch")
-                ):
-                    mt_flag = None  # "missing in the translation" only means: not translated yet
-                if src_flag is not None and row.translation is None and src_flag.kind == "mismatch":
-                    src_flag = None
-                if mt_flag is None and src_flag is None:
-                    continue
-                mt = Span(mt_flag.start, mt_flag.end, mt_flag.text) if mt_flag else None
-                src = Span(src_flag.start, src_flag.end, src_flag.text) if src_flag else None
-                if _on_record(existing, system_id, mt, src):
-                    continue
-                lead = mt_flag or src_flag
-                is_name = not any(ch.isdigit() for ch in lead.text)
-                note = store.add_annotation(
-                    row.segment.id,
-                    system_id=system_id if mt is not None else None,
-                    mt=mt,
-                    src=src,
-                    category=NAME_CATEGORY,
-                    severity="Major",
-                    tags=(GARBLED_NAME,) if is_name else (),
-                    correction=(mt_flag.suggestion if mt_flag else None) or lead.suggestion or "",
-                    comment=lead.reason,
-                    origin="detector",
-                    detector_kind=lead.kind,
-                    rater=DETECTOR,
-                )
-                added += 1
-                existing.update(_known(note))
+        for row, mt, src, mt_flag, lead, existing in _new_findings(
+            store, rows, by_line, document_id, system_id
+        ):
+            is_name = not any(ch.isdigit() for ch in lead.text)
+            note = store.add_annotation(
+                row.segment.id,
+                system_id=system_id if mt is not None else None,
+                mt=mt,
+                src=src,
+                category=NAME_CATEGORY,
+                severity="Major",
+                tags=(GARBLED_NAME,) if is_name else (),
+                correction=(mt_flag.suggestion if mt_flag else None) or lead.suggestion or "",
+                comment=lead.reason,
+                origin="detector",
+                detector_kind=lead.kind,
+                rater=DETECTOR,
+            )
+            added += 1
+            existing.update(_known(note))
     return added
+
+
+def _new_findings(
+    store: Store,
+    rows: Sequence[ReviewRow],
+    by_line: dict[int, list[names.Flag]],
+    document_id: int,
+    system_id: int | None,
+) -> Iterator[tuple[ReviewRow, Span | None, Span | None, names.Flag | None, names.Flag, set[tuple]]]:
+    """The findings not on record yet: (row, MT span, source span, MT flag, the flag that leads,
+    the keys on record, to which the caller adds what it stores)."""
+    existing = {key for note in store.annotations(document_id=document_id) for key in _known(note)}
+    # The checks ran outside the lock: skip MT findings whose translation changed meanwhile.
+    current = store.translations(document_id, system_id) if system_id is not None else {}
+    for line, flags in sorted(by_line.items()):
+        row = rows[line - 1]
+        shown = current.get(row.segment.id)
+        fresh = row.translation is not None and shown is not None and shown.text == row.translation.text
+        for mt_flag, src_flag in _pairs(flags):
+            if mt_flag is not None and (
+                not fresh or (row.translation is None and mt_flag.kind == "mismatch")
+            ):
+                mt_flag = None  # "missing in the translation" only means: not translated yet
+            if src_flag is not None and row.translation is None and src_flag.kind == "mismatch":
+                src_flag = None
+            if mt_flag is None and src_flag is None:
+                continue
+            mt = Span(mt_flag.start, mt_flag.end, mt_flag.text) if mt_flag else None
+            src = Span(src_flag.start, src_flag.end, src_flag.text) if src_flag else None
+            if _on_record(existing, system_id, mt, src):
+                continue
+            yield row, mt, src, mt_flag, mt_flag or src_flag, existing
 
 
 def corpus_spellings(
