@@ -273,7 +273,7 @@ def test_a_held_write_lock_on_postgresql_is_busy_after_the_timeout(
         # every other user of the server, rather than leaving it held for good.
         holder.execute("SET idle_in_transaction_session_timeout = '20s'")
         # What a workbench writer that hangs mid-transaction holds (idle in transaction).
-        holder.execute("SELECT pg_advisory_xact_lock(%s)", (store_db._PG_WRITE_LOCK,))
+        holder.execute(store_db.PG_WRITE_LOCK_SQL.replace(":key", "%s"), (store_db._PG_WRITE_LOCK,))
         result = CliRunner().invoke(cli, ["glossary", "add", "Scholes", "Scholz", "--db", postgres_url])
         name = store_db.target(postgres_url).name
         assert_one_error_line(result, name, "try again in a moment")
@@ -283,10 +283,29 @@ def test_a_held_write_lock_on_postgresql_is_busy_after_the_timeout(
     finally:
         holder.rollback()
         holder.close()
-    # The advisory lock is one per server database, shared with other tests' schemas: wait as
-    # long as a user would for their writes.
-    monkeypatch.setenv("WORKBENCH_DB_TIMEOUT_MS", "30000")
     result = CliRunner().invoke(cli, ["glossary", "add", "Scholes", "Scholz", "--db", postgres_url])
     assert result.exit_code == 0, result.output
     with Store.open(postgres_url) as db:
         assert [e.wrong for e in db.glossary_entries()] == ["Scholes"]
+
+
+def test_a_writer_in_another_schema_of_the_server_does_not_hold_up_this_one(
+    postgres_server: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Advisory locks belong to the server database; the write lock is taken per schema, so a
+    second workbench database on the same server (a staging copy, another test run) never waits
+    for this one's writers."""
+    import psycopg
+
+    monkeypatch.setenv("WORKBENCH_DB_TIMEOUT_MS", TIMEOUT_MS)
+    with Store.open(postgres_url):
+        pass
+    holder = psycopg.connect(postgres_server)  # search_path: the server's default schema
+    try:
+        holder.execute("SET idle_in_transaction_session_timeout = '20s'")
+        holder.execute(store_db.PG_WRITE_LOCK_SQL.replace(":key", "%s"), (store_db._PG_WRITE_LOCK,))
+        result = CliRunner().invoke(cli, ["glossary", "add", "Scholes", "Scholz", "--db", postgres_url])
+        assert result.exit_code == 0, result.output
+    finally:
+        holder.rollback()
+        holder.close()

@@ -42,6 +42,10 @@ log = logging.getLogger("workbench")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITE = "workbench_write"  # execution option: this connection's transaction writes
 _PG_WRITE_LOCK = 0x776F726B  # "work": the advisory lock every write transaction holds
+# Advisory locks belong to the server database, not to a schema: the second key makes the lock
+# one per schema, so two workbench databases in schemas of one server database (a staging copy,
+# tests) do not queue each other's writes. coalesce: a NULL key would take no lock at all.
+PG_WRITE_LOCK_SQL = "SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"
 
 
 def now() -> str:
@@ -134,7 +138,7 @@ class Database:
                     # Without a limit a writer that hangs with the lock (idle in transaction)
                     # would stall every other one for good; 55P03 after it is "busy", as SQLite.
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(self.timeout_ms)}")
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+                    conn.execute(sa.text(PG_WRITE_LOCK_SQL), {"key": _PG_WRITE_LOCK})
                 self._local.conn = conn
                 try:
                     yield conn
