@@ -85,7 +85,7 @@ def copy_database(source: str, destination: str, *, progress: Progress | None = 
 
 def _refuse_empty_source(src: _db.Target) -> None:
     """Opening a database creates the schema: a source without tables is a wrong URL or path."""
-    database = _db.Database(src, _db.create_engine(src))
+    database = _db.open_database(src)
     try:
         with database.read() as conn:
             tables = sa.inspect(conn).get_table_names()
@@ -191,7 +191,7 @@ def _reset_sequences(conn: Connection) -> None:
 
 def _into_server(reading: Connection, dst: _db.Target, progress: Progress | None) -> tuple[CopiedTable, ...]:
     """PostgreSQL: schema and rows in one transaction, so a failure leaves the server as it was."""
-    database = _db.Database(dst, _db.create_engine(dst))
+    database = _db.open_database(dst)
     try:
         with database.write() as writing:  # the migration joins this transaction
             migrate.upgrade(database)
