@@ -256,7 +256,7 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(
-                f"streamlit exited with code {server.returncode} before answering:\n{log.read_text()}"
+                f"the app server exited with code {server.returncode} before answering:\n{log.read_text()}"
             )
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
@@ -264,7 +264,26 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None
                     return
         except OSError:
             time.sleep(0.2)  # polling the health endpoint: nothing to await but the socket
-    raise RuntimeError(f"streamlit did not answer at {url} within {STARTUP_TIMEOUT_S} s")
+    raise RuntimeError(f"the app server did not answer at {url} within {STARTUP_TIMEOUT_S} s")
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
+    """Run an app server (``command``, listening on loopback ``port``) until the block ends;
+    yields its URL once it answers. Its output goes to log_path, shown if it fails to start."""
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_up(url, server, log_path)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 @contextmanager
@@ -279,38 +298,12 @@ def running_app(db_path: Path, tmp_path: Path) -> Iterator[str]:
         "WORKBENCH_REVIEWER": REVIEWER,
         "HF_HUB_OFFLINE": "1",
     }
-    log_path = tmp_path / "streamlit.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "streamlit_app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_until_up(url, server, log_path)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    with serving(command, env, port, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 # -- a reviewer in the browser ---------------------------------------------------------------------

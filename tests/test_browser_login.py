@@ -10,11 +10,8 @@ every history entry carries the e-mail address of the person logged in.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +20,6 @@ from pathlib import Path
 import pytest
 from browser import (
     PENTAGON,
-    ROOT,
     TIMEOUT_MS,
     VIEWPORT,
     Reviewer,
@@ -31,6 +27,7 @@ from browser import (
     chromium_or_skip,
     free_port,
     seed,
+    serving,
 )
 
 from workbench.errors import PermissionDenied
@@ -42,7 +39,6 @@ pytestmark = pytest.mark.browser
 
 LEAD = "ana@newsroom.example"
 REVIEWER = "bo@newsroom.example"
-STARTUP_TIMEOUT_S = 60
 
 
 @contextmanager
@@ -83,20 +79,6 @@ class LoginApp:
     url: str
     db_path: Path
     roles: Path
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"workbench app exited with code {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)  # polling the health endpoint: nothing to await but the socket
-    raise RuntimeError(f"workbench app did not answer at {url} within {STARTUP_TIMEOUT_S} s")
 
 
 def provider_or_skip() -> None:
@@ -148,19 +130,8 @@ def login_app(tmp_path: Path, db_path: Path) -> Iterator[LoginApp]:
             "--roles", str(roles), "--secrets", str(secrets),
             "--port", str(port), "--db", str(db_path),
         ]  # fmt: skip
-        with log_path.open("wb") as log:
-            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                url = f"http://127.0.0.1:{port}"
-                _wait_until_up(url, server, log_path)
-                yield LoginApp(url, db_path, roles)
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+        with serving(command, env, port, log_path) as url:
+            yield LoginApp(url, db_path, roles)
 
 
 def _log_in(browser, app: LoginApp, email: str) -> Reviewer:

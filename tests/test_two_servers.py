@@ -11,7 +11,6 @@ Skips without chromium or PostgreSQL unless WORKBENCH_REQUIRE_BROWSER / _POSTGRE
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -20,16 +19,15 @@ from pathlib import Path
 import pytest
 from browser import (
     REVIEWER,
-    ROOT,
     TIMEOUT_MS,
     Reviewer,
-    _wait_until_up,
     chromium,
     chromium_or_skip,
     db_state,
     free_port,
     new_reviewer,
     seed,
+    serving,
 )
 
 from workbench.store import Store
@@ -50,26 +48,9 @@ def workbench_app(db_url: str, tmp_path: Path, name: str) -> Iterator[str]:
         "WORKBENCH_REVIEWER": REVIEWER,
         "HF_HUB_OFFLINE": "1",
     }
-    log_path = tmp_path / f"{name}.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "workbench", "app", "--port", str(port), "--db", db_url],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_until_up(url, server, log_path)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    command = [sys.executable, "-m", "workbench", "app", "--port", str(port), "--db", db_url]
+    with serving(command, env, port, tmp_path / f"{name}.log") as url:
+        yield url
 
 
 @pytest.fixture
