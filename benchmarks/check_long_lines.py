@@ -20,9 +20,6 @@ table and writes benchmarks/results/check_long_lines.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import sys
 import time
@@ -31,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._report import machine, write  # noqa: E402
 from workbench.names import check_segments, clear_caches  # noqa: E402
 from workbench.names.kb import load_kb  # noqa: E402
 
@@ -161,20 +159,10 @@ def main() -> None:
         "kb_people": len(kb),
         "commands": commands,
         "target": "a 2 MB line in under 2 s",
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average": os.getloadavg(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "runs": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
-    print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    write(report, args.out)
 
 
 if __name__ == "__main__":

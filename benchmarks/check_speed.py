@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import sys
 import time
@@ -27,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._report import machine, write  # noqa: E402
 from workbench import names  # noqa: E402
 from workbench.names import check_segments, spelling_counts  # noqa: E402
 from workbench.names.kb import load_kb  # noqa: E402
@@ -156,19 +155,10 @@ def main() -> None:
         "repeat": args.repeat,
         "cold": "first call with a fresh knowledge base and empty caches; ms/sent is from it",
         "warm": "fastest of the repeats after it (caches filled)",
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "runs": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
-    print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    write(report, args.out)
 
 
 if __name__ == "__main__":

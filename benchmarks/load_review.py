@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -47,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from benchmarks._report import machine, write  # noqa: E402
 from workbench.errors import ConflictError  # noqa: E402
 from workbench.store import Store, schema  # noqa: E402
 from workbench.textio import TextFile  # noqa: E402
@@ -427,19 +427,10 @@ def main(argv: list[str] | None = None) -> int:
         "documents": args.documents,
         "sentences_per_document": args.sentences,
         "latency": "one save_post_edit or approve call, acknowledged (conflicts excluded)",
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "runs": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
-    print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    write(report, args.out)
     return 1 if any(r["writes_lost"] or r["conflicts_without_a_name"] for r in results) else 0
 
 
