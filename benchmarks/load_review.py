@@ -112,9 +112,8 @@ def prepare(kind: str, postgres: str, folder: Path, n_documents: int, n_sentence
         import psycopg
 
         _loopback_only(postgres)
-        # A database of its own, not a schema: the store's write lock is an advisory lock,
-        # which PostgreSQL scopes to a database, so other work in the server's `test`
-        # database (a test run) would otherwise queue with the simulated reviewers.
+        # A database of its own, as a team's workbench has: nothing else in the server's `test`
+        # database (a test run) shares its tables, locks or cache with the simulated reviewers.
         name = f"wbload_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(postgres, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f"CREATE DATABASE {name}")
