@@ -480,6 +480,8 @@ def render_page() -> None:
         common.show_notice()
     db = common.store()
     location = state.current(db)
+    for message in state.said(common.NOTICE_SECONDS):
+        st.warning(render.md(message), icon=":material/warning:")
     if location is None:
         st.info("There are no documents yet. Paste, upload or open the seed article on the Documents page.")
         st.page_link("workbench/ui/documents.py", label="Go to Documents", icon=":material/description:")

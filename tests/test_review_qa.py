@@ -1,0 +1,91 @@
+"""The Review page in a real browser, walked as a new reviewer does: defects found by exploring
+it (links to documents that are gone). One app for
+the module; each test works on its own document, so they do not depend on their order.
+
+The outcome is read back with `workbench show --json` (browser.db_state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import (
+    DOCUMENTS,
+    TIMEOUT_MS,
+    Reviewer,
+    SeedDocument,
+    chromium,
+    chromium_or_skip,
+    new_reviewer,
+    running_app,
+    seed,
+)
+
+from workbench.store import Store
+
+pytestmark = pytest.mark.browser
+
+PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID = 1, 2, 3, 4
+DOOMED = SeedDocument(
+    "Weather on Sunday",
+    (
+        ("Am Sonntag regnet es im Norden.", "On Sunday it rains in the north."),
+        ("Im Süden bleibt es trocken.", "In the south it stays dry."),
+        ("Die Temperaturen steigen leicht.", "Temperatures rise slightly."),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("qa") / "workbench.db"
+
+
+@pytest.fixture(scope="module")
+def app(db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    chromium_or_skip()
+    assert seed(db_path, (*DOCUMENTS, DOOMED)) == [PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID]
+    with running_app(db_path, tmp_path_factory.mktemp("qa-app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium_or_skip()
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def reviewer(browser, app: str) -> Iterator[Reviewer]:
+    person = new_reviewer(browser, app)
+    yield person
+    person.page.context.close()
+
+
+def _warning(person: Reviewer, about: str = ""):
+    return person.page.get_by_test_id("stAlertContentWarning").filter(has_text=about).first
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [("doc=99&s=2", "There is no document 99"), ("doc=abc&s=2", "There is no document “abc”")],
+)
+def test_a_link_to_a_document_that_is_not_there_says_so(reviewer, db_path, query, named):
+    """Open `/?doc=99&s=2` (a deleted document, or a mistyped link). Today the page silently
+    shows another document, and a reviewer works on it believing it is the linked one. Asserts
+    a warning names the missing document and the one shown instead, and the URL says the
+    document shown."""
+    from playwright.sync_api import expect
+
+    reviewer.open(query)
+    warning = _warning(reviewer)
+    expect(warning).to_contain_text(named, timeout=TIMEOUT_MS)
+    shown = reviewer.query()["doc"]
+    with Store.open(db_path) as db:
+        title = db.document(int(shown)).title
+    expect(warning).to_contain_text(f"showing “{title}”")
+    reviewer.reload()  # said once, where it happened; the page is now where the URL says
+    expect(reviewer.page.get_by_test_id("stAlertContentWarning")).to_have_count(0)
