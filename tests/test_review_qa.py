@@ -1,5 +1,5 @@
 """The Review page in a real browser, walked as a new reviewer does: defects found by exploring
-it (links to documents that are gone). One app for
+it (links to documents that are gone, a document deleted under a reviewer's hands). One app for
 the module; each test works on its own document, so they do not depend on their order.
 
 The outcome is read back with `workbench show --json` (browser.db_state).
@@ -7,6 +7,7 @@ The outcome is read back with `workbench show --json` (browser.db_state).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +19,14 @@ from browser import (
     SeedDocument,
     chromium,
     chromium_or_skip,
+    db_state,
     new_reviewer,
     running_app,
     seed,
 )
 
 from workbench.store import Store
+from workbench.workflows import documents as document_flows
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +92,29 @@ def test_a_link_to_a_document_that_is_not_there_says_so(reviewer, db_path, query
     expect(warning).to_contain_text(f"showing “{title}”")
     reviewer.reload()  # said once, where it happened; the page is now where the URL says
     expect(reviewer.page.get_by_test_id("stAlertContentWarning")).to_have_count(0)
+
+
+def test_a_document_deleted_while_a_reviewer_types_in_it_keeps_their_text_on_screen(reviewer, db_path):
+    """A colleague deletes the document (Documents page) while a reviewer types in sentence 2 of
+    it; the reviewer presses Ctrl+S. Today they read "there is no segment 17; reload the
+    document." above sentence 1 of another document, and the text they typed is gone from
+    view. Asserts the message names the document and the sentence, shows the typed text to
+    copy, and nothing was written into any other document."""
+    from playwright.sync_api import expect
+
+    before = {doc: db_state(db_path, doc) for doc in (PENTAGON_ID, STRIKE_ID, TALKS_ID)}
+    reviewer.open(f"doc={DOOMED_ID}&s=2")
+    reviewer.type_in_editor("In the south it stays dry and sunny.")
+    with Store.open(db_path) as db:
+        document_flows.delete_document(db, DOOMED_ID, actor="Alice")
+    reviewer.press("Control+s")
+
+    warning = _warning(reviewer, "was deleted")
+    expect(warning).to_contain_text(f"“{DOOMED.title}” was deleted", timeout=TIMEOUT_MS)
+    expect(warning).to_contain_text("sentence 2")
+    expect(warning).to_contain_text("In the south it stays dry and sunny.")
+    expect(reviewer.page.get_by_text(re.compile(r"no segment \d+"))).to_have_count(0)
+    assert {doc: db_state(db_path, doc) for doc in before} == before
+    where = reviewer.query()
+    assert where["doc"] != str(DOOMED_ID)
+    reviewer.expect_sentence(int(where["s"]))  # the URL says what the page shows

@@ -9,13 +9,12 @@ keyboard (see components.post_editor), so a shortcut always carries exactly the 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 import streamlit as st
 
-from workbench.errors import ConflictError, WorkbenchError
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.store import Document, ReviewRow, Store
 from workbench.ui import annotations, common, components, render, state
 from workbench.ui.state import Location
@@ -66,6 +65,8 @@ def _editor_key(row: ReviewRow) -> str:
 
 
 def _fail(err: WorkbenchError, row: ReviewRow | None = None, mine: str | None = None) -> None:
+    if isinstance(err, NotFoundError) and row is not None and _gone(row, mine):
+        return
     if isinstance(err, ConflictError) and row is not None and mine is not None:
         st.session_state.setdefault(state.CONFLICT, {})[row.segment.id] = (
             err.who,
@@ -75,6 +76,21 @@ def _fail(err: WorkbenchError, row: ReviewRow | None = None, mine: str | None = 
         )
         return
     st.session_state[state.ERROR] = render.md(str(err))
+
+
+def _gone(row: ReviewRow, mine: str | None) -> bool:
+    """Whether the sentence's document was deleted meanwhile; if so, say it above the page
+    (the page moves to another document) with the reviewer's text to copy."""
+    document_id = row.segment.document_id
+    if any(d.id == document_id for d in common.store().documents()):
+        return False
+    screen = st.session_state.get(state.ON_SCREEN)
+    title = screen[1].document.title if screen and screen[1].document.id == document_id else ""
+    named = f"“{title}”" if title else f"Document {document_id}"
+    number = row.segment.position + 1
+    kept = f" What you typed there was not saved anywhere; copy it if you need it: “{mine}”" if mine else ""
+    state.say(f"{named} was deleted while you had sentence {number} open.{kept}")
+    return True
 
 
 def _commit(db: Store, row: ReviewRow, typed: components.Typed | None) -> bool:
@@ -175,7 +191,9 @@ def _leave(row: ReviewRow | None, changed: str) -> None:
     if location is None or value is None:
         return
     if changed == state.DOC:
-        document = db.document(int(value))
+        if value not in {d.id for d in db.documents()}:
+            return  # a document deleted meanwhile: stay (state.current says where that is)
+        document = db.document(value)
         number = st.session_state.get(state.POSITIONS, {}).get(document.id, 1)
         state.go(replace(location, document=document, number=number, system=None))
     elif changed == state.SYSTEM:
@@ -228,16 +246,14 @@ def _undo(document_id: int) -> None:
 
 
 def _header(db: Store, location: Location, current_row: ReviewRow | None) -> None:
-    docs = db.documents()
-    by_id = {d.id: d for d in docs}
-    titles = Counter(d.title for d in docs)
+    by_id = {d.id: d for d in db.documents()}
     st.session_state[state.DOC] = location.document.id
     cols = st.columns([4, 2], vertical_alignment="bottom")
     cols[0].selectbox(
         "Document",
         list(by_id),
         key=state.DOC,
-        format_func=lambda i: _document_label(by_id[i], titles[by_id[i].title] > 1),
+        format_func=lambda i: _document_label(by_id[i]),
         on_change=_leave,
         args=(current_row, state.DOC),
     )
@@ -254,11 +270,12 @@ def _header(db: Store, location: Location, current_row: ReviewRow | None) -> Non
         )
 
 
-def _document_label(doc: Document, same_title: bool) -> str:
-    """How the selector names a document; two documents with one title (an article imported
-    twice) are told apart by their id, which the URL's ?doc= shows too."""
-    title = f"{doc.title} (#{doc.id})" if same_title else doc.title
-    return f"{title} — {doc.n_approved}/{doc.n_segments} approved"
+def _document_label(doc: Document) -> str:
+    """How the selector names a document: its title and its id (as the URL's ?doc= says), which
+    tells apart an article imported twice. Nothing in it may change while the page is open:
+    Streamlit sends the choice back as this label, so a label that changed meanwhile (another
+    reviewer's approval, when it held the approved count) no longer names any document."""
+    return f"{doc.title} (#{doc.id})"
 
 
 def _filters(location: Location, rows: Sequence[ReviewRow], current_row: ReviewRow | None) -> None:
