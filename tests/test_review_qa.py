@@ -118,3 +118,21 @@ def test_a_document_deleted_while_a_reviewer_types_in_it_keeps_their_text_on_scr
     where = reviewer.query()
     assert where["doc"] != str(DOOMED_ID)
     reviewer.expect_sentence(int(where["s"]))  # the URL says what the page shows
+
+
+@pytest.mark.parametrize(
+    ("number", "key", "edge"), [(6, "Alt+ArrowDown", "last"), (1, "Alt+ArrowUp", "first")]
+)
+def test_alt_arrow_past_the_end_says_so_and_keeps_the_text(reviewer, db_path, number, key, edge):
+    """Alt+Down on the last sentence (Alt+Up on the first) with text typed: today nothing on
+    screen changes, the text is quietly saved as a draft and the reviewer presses again,
+    wondering. Asserts a notice says the draft was saved and that this is the last (first)
+    sentence, and the draft is what was typed."""
+    typed = f"Sentence {number}, typed before {key}."
+    reviewer.open(f"doc={STRIKE_ID}&s={number}")
+    reviewer.type_in_editor(typed)
+    reviewer.press(key)
+    reviewer.expect_notice(f"Saved a draft of sentence {number}; it is the {edge} sentence in this view.")
+    reviewer.expect_query(doc=str(STRIKE_ID), s=str(number))
+    sentence = db_state(db_path, STRIKE_ID)[number - 1]
+    assert (sentence.status, sentence.reference) == ("draft", typed)

@@ -148,9 +148,20 @@ def _act(
         _approve(db, row, typed, location, following)
     elif kind in ("next", "prev"):
         target = following if kind == "next" else previous
-        if _commit(db, row, typed) and target is not None:
+        if not _commit(db, row, typed):
+            return
+        if target is not None:
             state.step(location, target)
             st.session_state[state.FOCUS] = True
+            return
+        # Nothing to move to: say so, or the reviewer presses again, wondering.
+        edge = "last" if kind == "next" else "first"
+        number = row.segment.position + 1
+        saved = typed is not None and typed.text.strip() != _english(row).strip()
+        common.notify(
+            (f"Saved a draft of sentence {number}; it is" if saved else f"Sentence {number} is")
+            + f" the {edge} sentence in this view."
+        )
 
 
 def _on_key() -> None:
