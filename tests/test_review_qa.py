@@ -136,3 +136,21 @@ def test_alt_arrow_past_the_end_says_so_and_keeps_the_text(reviewer, db_path, nu
     reviewer.expect_query(doc=str(STRIKE_ID), s=str(number))
     sentence = db_state(db_path, STRIKE_ID)[number - 1]
     assert (sentence.status, sentence.reference) == ("draft", typed)
+
+
+def test_go_to_a_sentence_outside_the_filter_says_which_sentence_is_shown(reviewer, db_path):
+    """With "Open issues" chosen (sentences 3 and 4 of the talks), type 6 in "Go to sentence".
+    Today the page shows sentence 4 without a word, the box now saying 4, and a reviewer types
+    their edit of sentence 6 into sentence 4. Asserts the page says sentence 6 is not in this
+    view and which one it shows, and the URL matches the screen."""
+    from playwright.sync_api import expect
+
+    reviewer.open(f"doc={TALKS_ID}&s=3&filter=open")
+    box = reviewer.page.locator(".st-key-s input")
+    box.fill("6")
+    with reviewer.rerun():
+        box.press("Enter")
+    reviewer.expect_sentence(4)
+    reviewer.expect_query(doc=str(TALKS_ID), s="4", filter="open")
+    note = reviewer.page.get_by_test_id("stAlertContentInfo").filter(has_text="does not hold sentence 6")
+    expect(note).to_contain_text("showing sentence 4", timeout=TIMEOUT_MS)

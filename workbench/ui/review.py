@@ -211,6 +211,7 @@ def _leave(row: ReviewRow | None, changed: str) -> None:
         state.move(location, system=db.system(str(value)))
     elif changed == state.SENTENCE and not state.stale(location.document.id, int(value)):
         state.move(location, number=int(value))
+        st.session_state[state.ASKED] = int(value)
     elif changed == state.FILTER:
         state.move(location, filter=str(value))
     elif changed == state.SEARCH:
@@ -279,6 +280,15 @@ def _header(db: Store, location: Location, current_row: ReviewRow | None) -> Non
             on_change=_leave,
             args=(current_row, state.SYSTEM),
         )
+
+
+def _view_name(location: Location) -> str:
+    parts = [state.FILTERS[location.filter]] if location.filter != "all" else []
+    if location.search:
+        parts.append(f"search “{render.md(location.search)}”")
+    if location.hide_boilerplate:
+        parts.append("boilerplate hidden")
+    return ", ".join(parts)
 
 
 def _document_label(doc: Document) -> str:
@@ -546,6 +556,13 @@ def render_page() -> None:
         st.success("Nothing here: no sentence in this view. Change the filter or the search.")
         _history(db, location.document.id)
         return
+    asked = st.session_state.pop(state.ASKED, None)
+    if asked is not None and asked != location.number:
+        st.info(
+            f"This view ({_view_name(location)}) does not hold sentence {asked}: showing sentence "
+            f"{location.number}, the nearest in it. Choose “All” to see every sentence.",
+            icon=":material/filter_alt:",
+        )
     st.session_state[state.ON_SCREEN] = (current_row, location, *_neighbours(current_row, visible))
     _editor(db, current_row, visible, location)
     _history(db, location.document.id)

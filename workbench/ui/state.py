@@ -40,6 +40,7 @@ LEFT = "_wb_left"  # (document id, sentence, when): the sentence an action just 
 STALE_SECONDS = 5.0
 ON_SCREEN = "_wb_on_screen"  # (row, location, previous, following) of the sentence drawn last
 LAST_KEY = "_wb_last_key"  # the nonce of the last key press acted on
+ASKED = "_wb_asked"  # the sentence number typed into "Go to sentence", to say if it is not in view
 FOCUS = "_wb_focus_editor"  # put the cursor in the next editor drawn (reached by keyboard)
 
 
