@@ -30,13 +30,21 @@ from workbench.workflows import documents as document_flows
 
 pytestmark = pytest.mark.browser
 
-PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID = 1, 2, 3, 4
+PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID, DOOMED_TOO_ID = 1, 2, 3, 4, 5
 DOOMED = SeedDocument(
     "Weather on Sunday",
     (
         ("Am Sonntag regnet es im Norden.", "On Sunday it rains in the north."),
         ("Im Süden bleibt es trocken.", "In the south it stays dry."),
         ("Die Temperaturen steigen leicht.", "Temperatures rise slightly."),
+    ),
+)
+
+DOOMED_TOO = SeedDocument(
+    "Chancellor in Paris",
+    (
+        ("Olaf Scholz reiste nach Paris.", "Olaf Scholz travelled to Paris."),
+        ("Bundeskanzler Scholz traf Macron.", "Chancellor Scholes met Macron."),
     ),
 )
 
@@ -49,7 +57,8 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app(db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chromium_or_skip()
-    assert seed(db_path, (*DOCUMENTS, DOOMED)) == [PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID]
+    documents = (*DOCUMENTS, DOOMED, DOOMED_TOO)
+    assert seed(db_path, documents) == [PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID, DOOMED_TOO_ID]
     with running_app(db_path, tmp_path_factory.mktemp("qa-app")) as url:
         yield url
 
@@ -154,3 +163,29 @@ def test_go_to_a_sentence_outside_the_filter_says_which_sentence_is_shown(review
     reviewer.expect_query(doc=str(TALKS_ID), s="4", filter="open")
     note = reviewer.page.get_by_test_id("stAlertContentInfo").filter(has_text="does not hold sentence 6")
     expect(note).to_contain_text("showing sentence 4", timeout=TIMEOUT_MS)
+
+
+def test_flagging_in_a_document_deleted_meanwhile_says_it_was_deleted(reviewer, db_path):
+    """A reviewer fills in the flag form on sentence 2 (Scholes → Scholz) while a colleague
+    deletes the document, then presses Flag. Today the message is "segment 9 has no translation
+    by system 1; translate it first.": internal ids and the wrong advice. Asserts the message
+    names the document and the sentence and says the flag was not saved."""
+    from playwright.sync_api import expect
+
+    reviewer.open(f"doc={DOOMED_TOO_ID}&s=2")
+    reviewer.page.get_by_text("Flag an error: a garbled name, a term or any MQM error").click()
+    reviewer.page.get_by_label("…or type the exact text").fill("Scholes")
+    reviewer.page.get_by_label("Correct spelling or text").fill("Scholz")
+    with reviewer.rerun():  # the field hands its text over when the cursor leaves it
+        reviewer.page.get_by_label("Correct spelling or text").press("Tab")
+    with Store.open(db_path) as db:
+        document_flows.delete_document(db, DOOMED_TOO_ID, actor="Alice")
+    with reviewer.rerun():
+        reviewer.page.get_by_role("button", name="Flag", exact=True).click()
+
+    warning = _warning(reviewer, "was deleted")
+    expect(warning).to_contain_text(
+        f"“{DOOMED_TOO.title}” was deleted while you had sentence 2 open", timeout=TIMEOUT_MS
+    )
+    expect(warning).to_contain_text("“Scholes” → “Scholz” was not saved")
+    expect(reviewer.page.get_by_text("translate it first")).to_have_count(0)

@@ -79,18 +79,8 @@ def _fail(err: WorkbenchError, row: ReviewRow | None = None, mine: str | None = 
 
 
 def _gone(row: ReviewRow, mine: str | None) -> bool:
-    """Whether the sentence's document was deleted meanwhile; if so, say it above the page
-    (the page moves to another document) with the reviewer's text to copy."""
-    document_id = row.segment.document_id
-    if any(d.id == document_id for d in common.store().documents()):
-        return False
-    screen = st.session_state.get(state.ON_SCREEN)
-    title = screen[1].document.title if screen and screen[1].document.id == document_id else ""
-    named = f"“{title}”" if title else f"Document {document_id}"
-    number = row.segment.position + 1
-    kept = f" What you typed there was not saved anywhere; copy it if you need it: “{mine}”" if mine else ""
-    state.say(f"{named} was deleted while you had sentence {number} open.{kept}")
-    return True
+    kept = f"What you typed there was not saved anywhere; copy it if you need it: “{mine}”" if mine else ""
+    return state.gone(common.store(), row, kept)
 
 
 def _commit(db: Store, row: ReviewRow, typed: components.Typed | None) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from workbench.store import Document, Store, System
+from workbench.store import Document, ReviewRow, Store, System
 
 FILTERS = {
     "all": "All",
@@ -35,6 +35,7 @@ POSITIONS = "_wb_positions"  # document id -> the sentence last open there
 CONFLICT = "_wb_conflict"  # segment id -> the conflict to resolve
 REPLACE = "_wb_replace"  # segment id -> (text, nonce): put this text into the editor once
 ERROR = "_wb_review_error"
+GONE_DOCUMENTS = "_wb_gone_documents"  # ids of documents already said to be deleted
 GONE = "_wb_gone"  # message -> when: about a place that is not there (any more), shown above the page
 LEFT = "_wb_left"  # (document id, sentence, when): the sentence an action just moved away from
 STALE_SECONDS = 5.0
@@ -98,7 +99,7 @@ def current(db: Store) -> Location | None:
     document = by_id.get(doc_id or -1, docs[0])
     if asked is None:
         asked = doc_id
-    if asked is not None and document.id != doc_id:
+    if asked is not None and document.id != doc_id and doc_id not in st.session_state.get(GONE_DOCUMENTS, ()):
         # A deleted document, or a mistyped link: say so, never let another document pass
         # for the one the reviewer asked for.
         named = asked if doc_id is not None else f"“{asked}”"
@@ -117,6 +118,20 @@ def current(db: Store) -> Location | None:
     )
     go(location)
     return location
+
+
+def gone(db: Store, row: ReviewRow, lost: str) -> bool:
+    """Whether the document of ``row`` (the sentence on screen) was deleted meanwhile; if so,
+    say it above the page (which moves to a document that exists), with what was ``lost``."""
+    document_id = row.segment.document_id
+    if any(d.id == document_id for d in db.documents()):
+        return False
+    screen = st.session_state.get(ON_SCREEN)
+    title = screen[1].document.title if screen and screen[1].document.id == document_id else ""
+    named = f"“{title}”" if title else f"Document {document_id}"
+    say(f"{named} was deleted while you had sentence {row.segment.position + 1} open. {lost}".strip())
+    st.session_state.setdefault(GONE_DOCUMENTS, set()).add(document_id)
+    return True
 
 
 def say(message: str) -> None:
