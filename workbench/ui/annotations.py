@@ -135,7 +135,13 @@ def pair(row: ReviewRow, location: Location) -> components.PickedSpan | None:
 # -- actions ---------------------------------------------------------------------------------------
 
 
-def _fail(err: WorkbenchError) -> None:
+def _fail(err: WorkbenchError, lost: str = "", row: ReviewRow | None = None) -> None:
+    """Show why an action failed; a document deleted meanwhile is said above the page, with
+    ``lost`` (what was not saved), since the page moves to another document."""
+    screen = st.session_state.get(state.ON_SCREEN)
+    row = row or (screen[0] if screen else None)
+    if row is not None and state.gone(common.store(), row, lost):
+        return
     st.session_state[state.ERROR] = render.md(str(err))
 
 
@@ -174,7 +180,7 @@ def _accept(note: Annotation) -> None:
             role=common.role(),
         )
     except WorkbenchError as err:
-        _fail(err)
+        _fail(err, f"Accepting “{note.text}” → “{correction}” was not saved.")
         return
     _carry_into_editor(result)
     common.notify(
@@ -190,7 +196,7 @@ def _dismiss(note: Annotation) -> None:
             common.store(), note.id, "dismissed", reviewer=common.reviewer(), expected_version=note.version
         )
     except WorkbenchError as err:
-        _fail(err)
+        _fail(err, f"Dismissing “{note.text or note.category}” was not saved.")
         return
     common.notify(f"Dismissed “{render.md(note.text or note.category)}”.")
 
@@ -258,7 +264,10 @@ def _add(row: ReviewRow, location: Location, picked: components.PickedSpan | Non
         else:
             summary = ""
     except WorkbenchError as err:
-        _fail(err)  # the form keeps what was typed, to correct and send again
+        # The form keeps what was typed, to correct and send again.
+        what = typed or (picked.text if picked is not None else "")
+        flag = f"“{what}”" + (f" → “{correction}”" if correction else "") if what else "the sentence"
+        _fail(err, f"Your flag {flag} was not saved.", row)
         return
     for field, value in _FIELDS.items():  # done: an empty form for the next one
         st.session_state[_form_key(row, field)] = value

@@ -9,13 +9,12 @@ keyboard (see components.post_editor), so a shortcut always carries exactly the 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 import streamlit as st
 
-from workbench.errors import ConflictError, WorkbenchError
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.store import Document, ReviewRow, Store
 from workbench.ui import annotations, common, components, render, state
 from workbench.ui.state import Location
@@ -66,6 +65,8 @@ def _editor_key(row: ReviewRow) -> str:
 
 
 def _fail(err: WorkbenchError, row: ReviewRow | None = None, mine: str | None = None) -> None:
+    if isinstance(err, NotFoundError) and row is not None and _gone(row, mine):
+        return
     if isinstance(err, ConflictError) and row is not None and mine is not None:
         st.session_state.setdefault(state.CONFLICT, {})[row.segment.id] = (
             err.who,
@@ -75,6 +76,11 @@ def _fail(err: WorkbenchError, row: ReviewRow | None = None, mine: str | None = 
         )
         return
     st.session_state[state.ERROR] = render.md(str(err))
+
+
+def _gone(row: ReviewRow, mine: str | None) -> bool:
+    kept = f"What you typed there was not saved anywhere; copy it if you need it: “{mine}”" if mine else ""
+    return state.gone(common.store(), row, kept)
 
 
 def _commit(db: Store, row: ReviewRow, typed: components.Typed | None) -> bool:
@@ -132,9 +138,20 @@ def _act(
         _approve(db, row, typed, location, following)
     elif kind in ("next", "prev"):
         target = following if kind == "next" else previous
-        if _commit(db, row, typed) and target is not None:
+        if not _commit(db, row, typed):
+            return
+        if target is not None:
             state.step(location, target)
             st.session_state[state.FOCUS] = True
+            return
+        # Nothing to move to: say so, or the reviewer presses again, wondering.
+        edge = "last" if kind == "next" else "first"
+        number = row.segment.position + 1
+        saved = typed is not None and typed.text.strip() != _english(row).strip()
+        common.notify(
+            (f"Saved a draft of sentence {number}; it is" if saved else f"Sentence {number} is")
+            + f" the {edge} sentence in this view."
+        )
 
 
 def _on_key() -> None:
@@ -175,13 +192,16 @@ def _leave(row: ReviewRow | None, changed: str) -> None:
     if location is None or value is None:
         return
     if changed == state.DOC:
-        document = db.document(int(value))
+        if value not in {d.id for d in db.documents()}:
+            return  # a document deleted meanwhile: stay (state.current says where that is)
+        document = db.document(value)
         number = st.session_state.get(state.POSITIONS, {}).get(document.id, 1)
         state.go(replace(location, document=document, number=number, system=None))
     elif changed == state.SYSTEM:
         state.move(location, system=db.system(str(value)))
     elif changed == state.SENTENCE and not state.stale(location.document.id, int(value)):
         state.move(location, number=int(value))
+        st.session_state[state.ASKED] = int(value)
     elif changed == state.FILTER:
         state.move(location, filter=str(value))
     elif changed == state.SEARCH:
@@ -239,16 +259,14 @@ def _undo_entry(entry_id: int) -> None:
 
 
 def _header(db: Store, location: Location, current_row: ReviewRow | None) -> None:
-    docs = db.documents()
-    by_id = {d.id: d for d in docs}
-    titles = Counter(d.title for d in docs)
+    by_id = {d.id: d for d in db.documents()}
     st.session_state[state.DOC] = location.document.id
     cols = st.columns([4, 2], vertical_alignment="bottom")
     cols[0].selectbox(
         "Document",
         list(by_id),
         key=state.DOC,
-        format_func=lambda i: _document_label(by_id[i], titles[by_id[i].title] > 1),
+        format_func=lambda i: _document_label(by_id[i]),
         on_change=_leave,
         args=(current_row, state.DOC),
     )
@@ -265,11 +283,21 @@ def _header(db: Store, location: Location, current_row: ReviewRow | None) -> Non
         )
 
 
-def _document_label(doc: Document, same_title: bool) -> str:
-    """How the selector names a document; two documents with one title (an article imported
-    twice) are told apart by their id, which the URL's ?doc= shows too."""
-    title = f"{doc.title} (#{doc.id})" if same_title else doc.title
-    return f"{title} — {doc.n_approved}/{doc.n_segments} approved"
+def _view_name(location: Location) -> str:
+    parts = [state.FILTERS[location.filter]] if location.filter != "all" else []
+    if location.search:
+        parts.append(f"search “{render.md(location.search)}”")
+    if location.hide_boilerplate:
+        parts.append("boilerplate hidden")
+    return ", ".join(parts)
+
+
+def _document_label(doc: Document) -> str:
+    """How the selector names a document: its title and its id (as the URL's ?doc= says), which
+    tells apart an article imported twice. Nothing in it may change while the page is open:
+    Streamlit sends the choice back as this label, so a label that changed meanwhile (another
+    reviewer's approval, when it held the approved count) no longer names any document."""
+    return f"{doc.title} (#{doc.id})"
 
 
 def _filters(location: Location, rows: Sequence[ReviewRow], current_row: ReviewRow | None) -> None:
@@ -505,6 +533,8 @@ def render_page() -> None:
         common.show_notice()
     db = common.store()
     location = state.current(db)
+    for message in state.said(common.NOTICE_SECONDS):
+        st.warning(render.md(message), icon=":material/warning:")
     if location is None:
         st.info("There are no documents yet. Paste, upload or open the seed article on the Documents page.")
         st.page_link("workbench/ui/documents.py", label="Go to Documents", icon=":material/description:")
@@ -541,6 +571,13 @@ def render_page() -> None:
         st.success("Nothing here: no sentence in this view. Change the filter or the search.")
         _history(db, location.document.id)
         return
+    asked = st.session_state.pop(state.ASKED, None)
+    if asked is not None and asked != location.number:
+        st.info(
+            f"This view ({_view_name(location)}) does not hold sentence {asked}: showing sentence "
+            f"{location.number}, the nearest in it. Choose “All” to see every sentence.",
+            icon=":material/filter_alt:",
+        )
     st.session_state[state.ON_SCREEN] = (current_row, location, *_neighbours(current_row, visible))
     _editor(db, current_row, visible, location)
     _history(db, location.document.id)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from workbench.store import Document, Store, System
+from workbench.store import Document, ReviewRow, Store, System
 
 FILTERS = {
     "all": "All",
@@ -35,10 +35,13 @@ POSITIONS = "_wb_positions"  # document id -> the sentence last open there
 CONFLICT = "_wb_conflict"  # segment id -> the conflict to resolve
 REPLACE = "_wb_replace"  # segment id -> (text, nonce): put this text into the editor once
 ERROR = "_wb_review_error"
+GONE_DOCUMENTS = "_wb_gone_documents"  # ids of documents already said to be deleted
+GONE = "_wb_gone"  # message -> when: about a place that is not there (any more), shown above the page
 LEFT = "_wb_left"  # (document id, sentence, when): the sentence an action just moved away from
 STALE_SECONDS = 5.0
 ON_SCREEN = "_wb_on_screen"  # (row, location, previous, following) of the sentence drawn last
 LAST_KEY = "_wb_last_key"  # the nonce of the last key press acted on
+ASKED = "_wb_asked"  # the sentence number typed into "Go to sentence", to say if it is not in view
 FOCUS = "_wb_focus_editor"  # put the cursor in the next editor drawn (reached by keyboard)
 
 
@@ -79,8 +82,10 @@ def current(db: Store) -> Location | None:
     if not docs:
         return None
     where = st.session_state.get(WHERE)
+    asked: object = None  # the document the URL or the session names, as given
     if where is None:  # the session's first run: the URL says where
         query = st.query_params
+        asked = query.get(DOC) or None
         where = (
             _number(query.get(DOC)),
             _number(query.get(SENTENCE)),
@@ -92,6 +97,16 @@ def current(db: Store) -> Location | None:
     doc_id, number, system_name, filter_, search, hide = where
     by_id = {d.id: d for d in docs}
     document = by_id.get(doc_id or -1, docs[0])
+    if asked is None:
+        asked = doc_id
+    if asked is not None and document.id != doc_id and doc_id not in st.session_state.get(GONE_DOCUMENTS, ()):
+        # A deleted document, or a mistyped link: say so, never let another document pass
+        # for the one the reviewer asked for.
+        named = asked if doc_id is not None else f"“{asked}”"
+        say(
+            f"There is no document {named} (it was deleted, or the link is wrong); "
+            f"showing “{document.title}” instead."
+        )
     positions: dict[int, int] = st.session_state.setdefault(POSITIONS, {})
     if not number or doc_id not in (None, document.id):
         number = positions.get(document.id, 1)
@@ -103,6 +118,35 @@ def current(db: Store) -> Location | None:
     )
     go(location)
     return location
+
+
+def gone(db: Store, row: ReviewRow, lost: str) -> bool:
+    """Whether the document of ``row`` (the sentence on screen) was deleted meanwhile; if so,
+    say it above the page (which moves to a document that exists), with what was ``lost``."""
+    document_id = row.segment.document_id
+    if any(d.id == document_id for d in db.documents()):
+        return False
+    screen = st.session_state.get(ON_SCREEN)
+    title = screen[1].document.title if screen and screen[1].document.id == document_id else ""
+    named = f"“{title}”" if title else f"Document {document_id}"
+    say(f"{named} was deleted while you had sentence {row.segment.position + 1} open. {lost}".strip())
+    st.session_state.setdefault(GONE_DOCUMENTS, set()).add(document_id)
+    return True
+
+
+def say(message: str) -> None:
+    """A message about where the reviewer is (not about the sentence on screen), shown above
+    the page for a while: a component's update can redraw the page right after it is said."""
+    st.session_state.setdefault(GONE, {}).setdefault(message, time.monotonic())
+
+
+def said(seconds: float) -> list[str]:
+    """The messages said in the last ``seconds``."""
+    gone: dict[str, float] = st.session_state.get(GONE, {})
+    now = time.monotonic()
+    for message in [m for m, at in gone.items() if now - at > seconds]:
+        del gone[message]
+    return list(gone)
 
 
 def go(location: Location) -> None:
