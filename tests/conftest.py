@@ -94,3 +94,26 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_MODELS", str(tmp_path / "models"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("WORKBENCH_MODEL", raising=False)
+
+
+# -- the real-browser tests (tests/browser.py is their harness) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One chromium per test module; every test opens its own contexts (sessions) in it."""
+    from browser import chromium, chromium_or_skip
+
+    chromium_or_skip()
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def reviewer(browser: object, app: str) -> Iterator[object]:
+    """A reviewer in a browser context of their own, on the module's ``app``."""
+    from browser import new_reviewer
+
+    person = new_reviewer(browser, app)
+    yield person
+    person.page.context.close()

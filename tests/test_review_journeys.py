@@ -18,7 +18,6 @@ from browser import (
     TALKS,
     TIMEOUT_MS,
     Reviewer,
-    chromium,
     chromium_or_skip,
     db_state,
     document_titles,
@@ -32,14 +31,6 @@ pytestmark = pytest.mark.browser
 PENTAGON_ID, STRIKE_ID, TALKS_ID = 1, 2, 3
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """One chromium for the module; every test opens its own contexts (sessions) in it."""
-    chromium_or_skip()
-    with chromium() as launched:
-        yield launched
-
-
 @pytest.fixture
 def app(db_path: Path, tmp_path: Path) -> Iterator[str]:
     """A running app over a fresh database holding the three seed documents (about 1 s to start)."""
@@ -47,13 +38,6 @@ def app(db_path: Path, tmp_path: Path) -> Iterator[str]:
     assert seed(db_path) == [PENTAGON_ID, STRIKE_ID, TALKS_ID]
     with running_app(db_path, tmp_path) as url:
         yield url
-
-
-@pytest.fixture
-def reviewer(browser, app: str) -> Iterator[Reviewer]:
-    person = new_reviewer(browser, app)
-    yield person
-    person.page.context.close()
 
 
 def _written(db_path: Path) -> dict[tuple[int, int], tuple[str, str]]:

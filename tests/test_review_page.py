@@ -16,7 +16,6 @@ import pytest
 from browser import (
     TIMEOUT_MS,
     Reviewer,
-    chromium,
     chromium_or_skip,
     db_state,
     new_reviewer,
@@ -29,26 +28,12 @@ pytestmark = pytest.mark.browser
 PENTAGON_ID, STRIKE_ID, TALKS_ID = 1, 2, 3
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium_or_skip()
-    with chromium() as launched:
-        yield launched
-
-
 @pytest.fixture
 def app(db_path: Path, tmp_path: Path) -> Iterator[str]:
     chromium_or_skip()
     assert seed(db_path) == [PENTAGON_ID, STRIKE_ID, TALKS_ID]
     with running_app(db_path, tmp_path) as url:
         yield url
-
-
-@pytest.fixture
-def reviewer(browser, app: str) -> Iterator[Reviewer]:
-    person = new_reviewer(browser, app)
-    yield person
-    person.page.context.close()
 
 
 def _items(person: Reviewer, text: str):

@@ -17,10 +17,8 @@ from browser import (
     TIMEOUT_MS,
     Reviewer,
     SeedDocument,
-    chromium,
     chromium_or_skip,
     db_state,
-    new_reviewer,
     running_app,
     seed,
 )
@@ -61,20 +59,6 @@ def app(db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     assert seed(db_path, documents) == [PENTAGON_ID, STRIKE_ID, TALKS_ID, DOOMED_ID, DOOMED_TOO_ID]
     with running_app(db_path, tmp_path_factory.mktemp("qa-app")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium_or_skip()
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def reviewer(browser, app: str) -> Iterator[Reviewer]:
-    person = new_reviewer(browser, app)
-    yield person
-    person.page.context.close()
 
 
 def _warning(person: Reviewer, about: str = ""):
