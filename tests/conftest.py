@@ -96,6 +96,15 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WORKBENCH_MODEL", raising=False)
 
 
+@pytest.fixture
+def store(db_url: str) -> Iterator[object]:
+    """The test's store, on SQLite and then on PostgreSQL (db_url)."""
+    from workbench.store import Store
+
+    with Store.open(db_url) as opened:
+        yield opened
+
+
 # -- the real-browser tests (tests/browser.py is their harness) ---------------------------------------
 
 

@@ -22,12 +22,6 @@ DETECT_MT = [
 ]
 
 
-@pytest.fixture
-def store(db_url: str):
-    with Store.open(db_url) as opened:
-        yield opened
-
-
 @pytest.fixture(scope="module")
 def kb():
     from workbench.names import kb as knowledge

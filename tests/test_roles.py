@@ -23,12 +23,6 @@ MQM_TSV = (
 )
 
 
-@pytest.fixture
-def store(db_url: str):
-    with Store.open(db_url) as opened:
-        yield opened
-
-
 def _file(name: str, lines: list[str]) -> TextFile:
     return TextFile(name, "\n".join(lines) + "\n", "utf-8")
 

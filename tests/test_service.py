@@ -13,7 +13,6 @@ from workbench import service
 from workbench.engine import BatchFn, DecodeOptions, ProgressFn, models
 from workbench.engine.hf import TransformersBackend
 from workbench.glossary import GlossaryEntry
-from workbench.store import Store
 from workbench.textio import TextFile
 
 SOURCES = [de for de, _ in tinymodel.PAIRS]
@@ -56,12 +55,6 @@ class Recording:
 @pytest.fixture(scope="module")
 def hf_backend(tiny_model: Path) -> TransformersBackend:
     return TransformersBackend.load(models.resolve(str(tiny_model)))
-
-
-@pytest.fixture
-def store(db_url: str):
-    with Store.open(db_url) as opened:
-        yield opened
 
 
 def test_second_translation_comes_from_the_cache_without_model_work(hf_backend, store):

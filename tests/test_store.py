@@ -25,12 +25,6 @@ def _count(store: Store, table: str) -> int:
 
 
 @pytest.fixture
-def store(db_url: str):
-    with Store.open(db_url) as opened:
-        yield opened
-
-
-@pytest.fixture
 def doc(store: Store) -> tuple[int, list[int]]:
     return store.add_document("Scholz", SEGMENTS, source_name="scholz.txt", created_by="anna")
 

@@ -18,12 +18,6 @@ from workbench.workflows import documents, review, translate
 SEED = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
 
-@pytest.fixture
-def store(db_url: str):
-    with Store.open(db_url) as opened:
-        yield opened
-
-
 def _file(name: str, lines: list[str]) -> TextFile:
     return TextFile(name, "\n".join(lines) + "\n", "utf-8")
 

@@ -53,12 +53,6 @@ SYSTEMS = {name: sum(s) / 3 for name, s in SEGMENTS.items()}
 
 
 @pytest.fixture
-def store(db_url: str):
-    with Store.open(db_url) as opened:
-        yield opened
-
-
-@pytest.fixture
 def mqm_file(tmp_path: Path) -> Path:
     path = tmp_path / "mqm_news_deen.tsv"
     path.write_text(TSV, encoding="utf-8")
