@@ -198,6 +198,7 @@ def candidates(text: str, lang: str, *, kb: KnowledgeBase) -> list[Candidate]:
         ):
             kinds[i] = "name"
     out: list[Candidate] = []
+    trims: dict[tuple[str, ...], tuple[int, int]] = {}
     j = 0
     for i in [i for i, kind in enumerate(kinds) if kind == "name"]:
         if i < j:
@@ -224,7 +225,12 @@ def candidates(text: str, lang: str, *, kb: KnowledgeBase) -> list[Candidate]:
                     j = k + 1
                     continue
             break
-        trimmed = _trim([tokens[m] for m in run], lang, kb)
+        words_run = [tokens[m] for m in run]
+        key = tuple(t.text for t in words_run)
+        if key not in trims:  # a long line names the same people over and over
+            trims[key] = _trim_span(words_run, lang, kb)
+        first, last = trims[key]
+        trimmed = words_run[first:last]
         if trimmed:
             out.extend(_candidate(text, trimmed, tokens, kinds, lang, kb))
     return out
@@ -235,11 +241,12 @@ def _gap(text: str, tokens: Sequence[Token], i: int) -> str:
     return text[tokens[i - 1].end : tokens[i].start]
 
 
-def _trim(run: list[Token], lang: str, kb: KnowledgeBase) -> list[Token]:
-    """Drop capitalised nouns glued to a name: "Gemeldet Austin", "Bidens Äußerungen"."""
+def _trim_span(run: list[Token], lang: str, kb: KnowledgeBase) -> tuple[int, int]:
+    """The part of a run that is a name, as (start, end) indexes into it: capitalised nouns glued
+    to a name are dropped ("Gemeldet Austin", "Bidens Äußerungen"). Depends on the words alone."""
     known = [i for i, t in enumerate(run) if is_known(t.text, lang, kb)]
     if not known:
-        return run
+        return 0, len(run)
     end = len(run)
     for i in known:
         word = stem(run[i].text, lang, kb)
@@ -255,7 +262,7 @@ def _trim(run: list[Token], lang: str, kb: KnowledgeBase) -> list[Token]:
     # A word before a known name stays only if it could be a (misspelt) given name: "Naphtali Bennett".
     while start < known[0] and not (kb.near_given_name(run[start].text) or kb.is_given_name(run[start].text)):
         start += 1
-    return run[start:end]
+    return start, end
 
 
 def _candidate(
