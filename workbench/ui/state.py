@@ -109,6 +109,10 @@ def current(db: Store) -> Location | None:
         )
     positions: dict[int, int] = st.session_state.setdefault(POSITIONS, {})
     if not number or doc_id not in (None, document.id):
+        if number and doc_id not in (None, document.id):
+            # The browser's "Go to sentence" box still holds the number it had in the missing
+            # document and may send it back: that echo must not move the reviewer here.
+            st.session_state[LEFT] = (document.id, number, time.monotonic())
         number = positions.get(document.id, 1)
     number = min(max(number, 1), max(document.n_segments, 1))
     systems = db.systems(document.id)
