@@ -119,6 +119,18 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
+def app(db_path: Path, tmp_path: Path) -> Iterator[str]:
+    """The app running over a fresh database holding the seed documents of tests/browser.py
+    (ids 1, 2, 3 in their order; about 1 s to start). A module may define its own."""
+    from browser import DOCUMENTS, chromium_or_skip, running_app, seed
+
+    chromium_or_skip()
+    assert seed(db_path) == list(range(1, len(DOCUMENTS) + 1))
+    with running_app(db_path, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
 def reviewer(browser: object, app: str) -> Iterator[object]:
     """A reviewer in a browser context of their own, on the module's ``app``."""
     from browser import new_reviewer

@@ -10,7 +10,6 @@ browser.db_state. One test per defect listed in the issue, then the acceptance j
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,26 +17,15 @@ from browser import (
     TALKS,
     TIMEOUT_MS,
     Reviewer,
-    chromium_or_skip,
     db_state,
     document_titles,
     new_reviewer,
-    running_app,
     seed,
 )
 
 pytestmark = pytest.mark.browser
 
 PENTAGON_ID, STRIKE_ID, TALKS_ID = 1, 2, 3
-
-
-@pytest.fixture
-def app(db_path: Path, tmp_path: Path) -> Iterator[str]:
-    """A running app over a fresh database holding the three seed documents (about 1 s to start)."""
-    chromium_or_skip()
-    assert seed(db_path) == [PENTAGON_ID, STRIKE_ID, TALKS_ID]
-    with running_app(db_path, tmp_path) as url:
-        yield url
 
 
 def _written(db_path: Path) -> dict[tuple[int, int], tuple[str, str]]:

@@ -9,31 +9,18 @@ The outcome is read back with `workbench show --json` (browser.db_state).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from browser import (
     TIMEOUT_MS,
     Reviewer,
-    chromium_or_skip,
     db_state,
     new_reviewer,
-    running_app,
-    seed,
 )
 
 pytestmark = pytest.mark.browser
 
 PENTAGON_ID, STRIKE_ID, TALKS_ID = 1, 2, 3
-
-
-@pytest.fixture
-def app(db_path: Path, tmp_path: Path) -> Iterator[str]:
-    chromium_or_skip()
-    assert seed(db_path) == [PENTAGON_ID, STRIKE_ID, TALKS_ID]
-    with running_app(db_path, tmp_path) as url:
-        yield url
 
 
 def _items(person: Reviewer, text: str):
